@@ -1,0 +1,40 @@
+// The one in-memory shape every dataset kind loads into. Samples are plain typed arrays,
+// not tensors, so they can cross process and thread boundaries, be cached, and be turned
+// into tensors one batch at a time.
+
+export interface Split {
+  /** Row-major samples: count × product(inputShape); images are floats in [0, 1], NHWC. */
+  x: Float32Array;
+  /** Integer class index per sample, 0 ≤ y < classNames.length. */
+  y: Int32Array;
+  /** A stable id per sample (e.g. "train/123" or a file path), used for misclassified examples. */
+  ids: string[];
+}
+
+export interface Dataset {
+  /** A short human-readable description, e.g. "MNIST digits (builtin)". */
+  description: string;
+  classNames: string[];
+  /** Per-sample shape: [height, width, channels] for images, [features] for tabular data. */
+  inputShape: number[];
+  train: Split;
+  test: Split;
+  /** Non-fatal problems, e.g. files that were skipped and why. */
+  warnings: string[];
+}
+
+/** A loading error that names the file or field and what was expected. */
+export class DatasetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatasetError';
+  }
+}
+
+export function sampleSize(inputShape: readonly number[]): number {
+  return inputShape.reduce((a, b) => a * b, 1);
+}
+
+export function splitCount(split: Split): number {
+  return split.y.length;
+}

@@ -1,0 +1,39 @@
+// Shared checks for the convolution-gradient kernels: tfjs computes the geometry
+// (padding 'same' / 'valid' / explicit, rounding) and we reject what the loops do not handle.
+import { backend_util } from '@tensorflow/tfjs';
+
+type Pad = 'valid' | 'same' | number | backend_util.ExplicitPadding;
+
+export interface ConvGeometryRequest {
+  kernelName: string;
+  inShape: [number, number, number, number];
+  filterShape: [number, number, number, number];
+  strides: number | [number, number];
+  dilations: number | [number, number] | undefined;
+  pad: Pad;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  depthwise: boolean;
+  dataFormat?: 'NHWC' | 'NCHW';
+}
+
+/** NHWC convolution geometry with dilation 1, or a clear error naming the kernel and attribute. */
+export function convGeometry(req: ConvGeometryRequest): backend_util.Conv2DInfo {
+  if (req.dataFormat !== undefined && req.dataFormat !== 'NHWC') {
+    throw new Error(`${req.kernelName} (wasm, JS kernel): dataFormat must be 'NHWC', got '${req.dataFormat}'`);
+  }
+  const d = req.dilations ?? 1;
+  const [dh, dw] = typeof d === 'number' ? [d, d] : d;
+  if (dh !== 1 || dw !== 1) {
+    throw new Error(`${req.kernelName} (wasm, JS kernel): only dilations 1 are supported, got [${dh}, ${dw}]`);
+  }
+  return backend_util.computeConv2DInfo(
+    req.inShape,
+    req.filterShape,
+    req.strides,
+    1,
+    req.pad,
+    req.dimRoundingMode,
+    req.depthwise,
+    'channelsLast',
+  );
+}

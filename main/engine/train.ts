@@ -1,0 +1,265 @@
+// The training loop used for source training, fine-tuning and the from-scratch baseline.
+// A custom loop rather than model.fit: it lets fine-tuning add a penalty toward the source
+// weights (L2-SP), keeps frozen batch-norm layers in inference mode, and reads metrics
+// without a synchronous device read on every step (progress is throttled).
+import * as tf from '@tensorflow/tfjs';
+import type { Split } from './datasets/dataset';
+import { sampleSize } from './datasets/dataset';
+import type { TrainingSpec } from './spec';
+import { createRng, shuffledIndices, type Rng } from './rng';
+
+export interface EpochMetrics {
+  epoch: number;
+  durationMs: number;
+  loss: number;
+  accuracy: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  samplesPerSec: number;
+}
+
+export interface StepProgress {
+  epoch: number;
+  /** 1-based step within the epoch. */
+  step: number;
+  stepsPerEpoch: number;
+  /** Global step since the start of training. */
+  globalStep: number;
+  loss: number;
+  accuracy: number;
+  samplesPerSec: number;
+  etaMs: number;
+}
+
+export interface TrainCallbacks {
+  onStep?: (progress: StepProgress) => void;
+  onEpoch?: (metrics: EpochMetrics) => void | Promise<void>;
+  /** Polled between steps; true stops training after the current step. */
+  shouldStop?: () => boolean;
+}
+
+export interface TrainOptions {
+  /** Seeds the shuffling of every epoch. */
+  seed: number;
+  inputShape: number[];
+  numClasses: number;
+  /** An extra loss term (e.g. L2-SP), added inside the gradient tape. */
+  penalty?: () => tf.Scalar;
+  /** Transforms a training batch (random augmentation); never applied to validation. */
+  augment?: (xs: tf.Tensor4D, rng: Rng) => tf.Tensor4D;
+  /**
+   * Runs the model on a training batch. Defaults to model.apply(xs, {training: true});
+   * fine-tuning passes one that keeps frozen batch-norm layers in inference mode.
+   */
+  forward?: (xs: tf.Tensor) => tf.Tensor;
+  callbacks?: TrainCallbacks;
+  /** Minimum milliseconds between step progress reports. */
+  progressIntervalMs?: number;
+  /** Epoch to start counting from (resume / train more). */
+  firstEpoch?: number;
+}
+
+export interface TrainResult {
+  epochs: EpochMetrics[];
+  stoppedEarly: boolean;
+  cancelled: boolean;
+}
+
+export function createOptimizer(training: Pick<TrainingSpec, 'optimizer' | 'learningRate'>): tf.Optimizer {
+  const lr = training.learningRate;
+  switch (training.optimizer) {
+    case 'adam': return tf.train.adam(lr);
+    case 'sgd': return tf.train.sgd(lr);
+    case 'rmsprop': return tf.train.rmsprop(lr);
+    case 'adadelta': return tf.train.adadelta(lr);
+  }
+}
+
+/** Copies the rows `indices[from..to)` of a split into one contiguous batch. */
+export function gatherBatch(split: Split, indices: Int32Array, from: number, to: number, size: number): { x: Float32Array; y: Int32Array } {
+  const n = to - from;
+  const x = new Float32Array(n * size);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = indices[from + i];
+    x.set(split.x.subarray(row * size, (row + 1) * size), i * size);
+    y[i] = split.y[row];
+  }
+  return { x, y };
+}
+
+/** Holds out the last `fraction` of a seeded shuffle as the validation split. */
+export function splitValidation(split: Split, fraction: number, seed: number, inputShape: number[]): { train: Split; validation?: Split } {
+  const count = split.y.length;
+  const valCount = Math.floor(count * fraction);
+  if (fraction <= 0 || valCount === 0 || valCount >= count) return { train: split };
+  const order = shuffledIndices(count, createRng(seed ^ 0x5eed));
+  const size = sampleSize(inputShape);
+  const take = (from: number, to: number): Split => {
+    const { x, y } = gatherBatch(split, order, from, to, size);
+    const ids: string[] = [];
+    for (let i = from; i < to; i++) ids.push(split.ids[order[i]]);
+    return { x, y, ids };
+  };
+  return { train: take(0, count - valCount), validation: take(count - valCount, count) };
+}
+
+/** Mean loss and accuracy of a model on a split, in inference mode. */
+export async function measure(model: tf.LayersModel, split: Split, inputShape: number[], numClasses: number, batchSize = 256): Promise<{ loss: number; accuracy: number }> {
+  const size = sampleSize(inputShape);
+  const count = split.y.length;
+  let lossSum = tf.scalar(0);
+  let correctSum = tf.scalar(0);
+  for (let start = 0; start < count; start += batchSize) {
+    const n = Math.min(batchSize, count - start);
+    const [l, c] = tf.tidy(() => {
+      const xs = tf.tensor(split.x.subarray(start * size, (start + n) * size), [n, ...inputShape]);
+      const labels = tf.tensor1d(split.y.subarray(start, start + n), 'int32');
+      const pred = model.predict(xs) as tf.Tensor2D;
+      const loss = tf.metrics.categoricalCrossentropy(tf.oneHot(labels, numClasses), pred).sum();
+      const correct = pred.argMax(1).equal(labels).sum().cast('float32');
+      return [lossSum.add(loss), correctSum.add(correct)];
+    });
+    lossSum.dispose();
+    correctSum.dispose();
+    lossSum = l as tf.Scalar;
+    correctSum = c as tf.Scalar;
+  }
+  const [loss, correct] = await Promise.all([lossSum.data(), correctSum.data()]);
+  lossSum.dispose();
+  correctSum.dispose();
+  return { loss: count ? loss[0] / count : 0, accuracy: count ? correct[0] / count : 0 };
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Trains `model` in place on `train`, validating on `validation` after every epoch.
+ * Only the model's trainable weights are updated.
+ */
+export async function trainModel(
+  model: tf.LayersModel,
+  data: { train: Split; validation?: Split },
+  training: TrainingSpec,
+  options: TrainOptions,
+): Promise<TrainResult> {
+  const { inputShape, numClasses, callbacks = {} } = options;
+  const size = sampleSize(inputShape);
+  const count = data.train.y.length;
+  if (count === 0) throw new Error('The training split is empty: nothing to train on.');
+  const batchSize = Math.min(training.batchSize, count);
+  const stepsPerEpoch = Math.ceil(count / batchSize);
+  const optimizer = createOptimizer(training);
+  const trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const forward = options.forward ?? ((xs: tf.Tensor) => model.apply(xs, { training: true }) as tf.Tensor);
+  const rng = createRng(options.seed);
+  const progressInterval = options.progressIntervalMs ?? 250;
+  const firstEpoch = options.firstEpoch ?? 1;
+
+  const epochs: EpochMetrics[] = [];
+  let best = Number.POSITIVE_INFINITY;
+  let sinceBest = 0;
+  let stoppedEarly = false;
+  let cancelled = false;
+  let globalStep = 0;
+  const started = performance.now();
+  let lastReport = 0;
+
+  try {
+    for (let e = 0; e < training.epochs && !cancelled && !stoppedEarly; e++) {
+      const epoch = firstEpoch + e;
+      const epochStart = performance.now();
+      const order = shuffledIndices(count, rng);
+      // Running sums stay on the device; they are read once per epoch and when progress is reported.
+      let lossSum = tf.scalar(0);
+      let correctSum = tf.scalar(0);
+      let seen = 0;
+      for (let step = 0; step < stepsPerEpoch; step++) {
+        const from = step * batchSize;
+        const to = Math.min(from + batchSize, count);
+        const n = to - from;
+        const batch = gatherBatch(data.train, order, from, to, size);
+        const [nextLoss, nextCorrect, stepLoss, stepCorrect] = tf.tidy(() => {
+          let xs = tf.tensor(batch.x, [n, ...inputShape]);
+          if (options.augment) xs = options.augment(xs as tf.Tensor4D, rng);
+          const labels = tf.tensor1d(batch.y, 'int32');
+          const ys = tf.oneHot(labels, numClasses);
+          let correct: tf.Scalar | undefined;
+          const loss = optimizer.minimize(() => {
+            const pred = forward(xs) as tf.Tensor2D;
+            correct = tf.keep(pred.argMax(1).equal(labels).sum().cast('float32') as tf.Scalar);
+            const dataLoss = tf.metrics.categoricalCrossentropy(ys, pred).mean() as tf.Scalar;
+            return options.penalty ? dataLoss.add(options.penalty()) : dataLoss;
+          }, true, trainable) as tf.Scalar;
+          const c = correct as tf.Scalar;
+          return [lossSum.add(loss.mul(n)), correctSum.add(c), loss, c];
+        });
+        lossSum.dispose();
+        correctSum.dispose();
+        lossSum = nextLoss as tf.Scalar;
+        correctSum = nextCorrect as tf.Scalar;
+        seen += n;
+        globalStep += 1;
+
+        const now = performance.now();
+        if (callbacks.onStep && (now - lastReport >= progressInterval || step === stepsPerEpoch - 1)) {
+          lastReport = now;
+          const [l, c] = await Promise.all([stepLoss.data(), stepCorrect.data()]);
+          const elapsed = now - started;
+          const totalSteps = training.epochs * stepsPerEpoch;
+          callbacks.onStep({
+            epoch,
+            step: step + 1,
+            stepsPerEpoch,
+            globalStep,
+            loss: l[0],
+            accuracy: c[0] / n,
+            samplesPerSec: (seen / (now - epochStart)) * 1000,
+            etaMs: (elapsed / globalStep) * (totalSteps - globalStep),
+          });
+        }
+        stepLoss.dispose();
+        stepCorrect.dispose();
+        await yieldToEventLoop();
+        if (callbacks.shouldStop?.()) {
+          cancelled = true;
+          break;
+        }
+      }
+      const [lossTotal, correctTotal] = await Promise.all([lossSum.data(), correctSum.data()]);
+      lossSum.dispose();
+      correctSum.dispose();
+      if (cancelled) break;
+      const trainSeconds = (performance.now() - epochStart) / 1000;
+      const metrics: EpochMetrics = {
+        epoch,
+        durationMs: 0,
+        loss: lossTotal[0] / seen,
+        accuracy: correctTotal[0] / seen,
+        samplesPerSec: seen / trainSeconds,
+      };
+      if (data.validation && data.validation.y.length > 0) {
+        const val = await measure(model, data.validation, inputShape, numClasses);
+        metrics.valLoss = val.loss;
+        metrics.valAccuracy = val.accuracy;
+      }
+      metrics.durationMs = performance.now() - epochStart;
+      epochs.push(metrics);
+      await callbacks.onEpoch?.(metrics);
+
+      if (training.earlyStopping) {
+        const monitored = metrics.valLoss ?? metrics.loss;
+        if (monitored < best - 1e-6) {
+          best = monitored;
+          sinceBest = 0;
+        } else if (++sinceBest >= training.earlyStopping.patience) {
+          stoppedEarly = true;
+        }
+      }
+      if (callbacks.shouldStop?.()) cancelled = true;
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return { epochs, stoppedEarly, cancelled };
+}

@@ -1,0 +1,36 @@
+// Where Transfer Lab keeps its data when nobody says otherwise. It must be the same folder
+// Electron's app.getPath('userData') returns for productName "Transfer Lab", so the desktop
+// app, the CLI and browser mode (all plain Node) share one database without importing
+// electron here.
+import os from 'node:os';
+import path from 'node:path';
+
+export const APP_FOLDER_NAME = 'Transfer Lab';
+export const DATABASE_FILE_NAME = 'transfer-lab.sqlite';
+
+/** The OS application-data folder for Transfer Lab; env TRANSFER_LAB_HOME overrides it. */
+export function defaultDataFolder(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = os.homedir(),
+): string {
+  const override = env.TRANSFER_LAB_HOME;
+  if (override && override.trim() !== '') return path.resolve(override);
+  if (platform === 'win32') {
+    const appData = env.APPDATA && env.APPDATA !== '' ? env.APPDATA : path.join(home, 'AppData', 'Roaming');
+    return path.win32.join(appData, APP_FOLDER_NAME);
+  }
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', APP_FOLDER_NAME);
+  const config = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME !== '' ? env.XDG_CONFIG_HOME : path.join(home, '.config');
+  return path.join(config, APP_FOLDER_NAME);
+}
+
+/** <data folder>/transfer-lab.sqlite */
+export function defaultDatabasePath(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(defaultDataFolder(env), DATABASE_FILE_NAME);
+}
+
+/** Each run's artifacts live in <data folder>/runs/<runId>. */
+export function runFolder(dataFolder: string, runId: string): string {
+  return path.join(dataFolder, 'runs', runId);
+}

@@ -1,0 +1,6 @@
+// Every schema migration, in order. Add a new one as NNNN-what-it-does.ts with the next
+// version number and append it here; never edit a migration that has shipped.
+import type { Migration } from '../migrate';
+import { migration0001 } from './0001-initial';
+
+export const migrations: readonly Migration[] = [migration0001];

@@ -1,0 +1,70 @@
+// Messages between the supervisor and a training worker process. The worker never opens
+// the database: it reports, and the supervisor (the single writer) records.
+import type { ExperimentSpec, BackendName } from '../engine/spec';
+import type { EpochMetrics, StepProgress } from '../engine/train';
+import type { Evaluation } from '../engine/evaluate';
+import type { RunRole } from './roles';
+
+export type { RunRole } from './roles';
+
+/** One phase of an experiment that the worker trains, with the folder it writes into. */
+export interface PhasePlan {
+  role: RunRole;
+  runId: string;
+  runDir: string;
+}
+
+export interface Job {
+  experimentId: string;
+  spec: ExperimentSpec;
+  phases: PhasePlan[];
+  /** When the spec reuses an earlier source run: that run's saved model folder. */
+  sourceModelDir?: string;
+  /** Folder for downloads and caches. */
+  dataFolder: string;
+  appVersion: string;
+}
+
+export type ToWorker =
+  | { type: 'start'; job: Job }
+  | { type: 'cancel' };
+
+export interface EnvironmentInfo {
+  backend: string;
+  backendRequested: BackendName;
+  backendSkipped: { backend: string; reason: string }[];
+  tfjsVersion: string;
+  appVersion: string;
+  os: string;
+  arch: string;
+  cpu: string;
+  cpuCount: number;
+  memoryBytes: number;
+  gpu?: string;
+  nodeVersion: string;
+}
+
+export interface PhaseStarted {
+  type: 'phase-started';
+  runId: string;
+  environment: EnvironmentInfo;
+  architecture: string;
+  hyperparams: Record<string, unknown>;
+  frozenLayers: string[];
+  dataset: { description: string; classNames: string[]; inputShape: number[]; train: number; validation: number; test: number };
+  /** Whether frozen-prefix features were cached, and other facts worth recording. */
+  notes: string[];
+  warnings: string[];
+}
+
+export type FromWorker =
+  | { type: 'ready' }
+  | PhaseStarted
+  | { type: 'step'; runId: string; progress: StepProgress }
+  | { type: 'epoch'; runId: string; metrics: EpochMetrics }
+  | { type: 'evaluation'; runId: string; evaluation: Evaluation }
+  | { type: 'artifact'; runId: string; kind: 'model' | 'checkpoint'; path: string; sizeBytes: number }
+  | { type: 'phase-finished'; runId: string; status: 'completed' | 'cancelled' }
+  | { type: 'log'; message: string }
+  | { type: 'failed'; runId?: string; message: string; code: string }
+  | { type: 'done' };

@@ -1,0 +1,44 @@
+import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+// Three test projects, all run by `npm test`:
+//  node  — main process, engine, store, CLI, worker processes (real SQLite, real training)
+//  dom   — Svelte components in happy-dom (Chart.js is stubbed there only)
+//  e2e   — the built renderer in Debian's Chromium, driven by playwright-core
+export default defineConfig({
+  test: {
+    globalSetup: ['tests/global-setup.ts'],
+    projects: [
+      {
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['tests/node/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          pool: 'forks',
+        },
+      },
+      {
+        plugins: [svelte()],
+        resolve: { conditions: ['browser'] },
+        test: {
+          name: 'dom',
+          environment: 'happy-dom',
+          include: ['tests/dom/**/*.test.ts'],
+          setupFiles: ['tests/dom/setup.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['tests/e2e/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
