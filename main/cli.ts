@@ -1,0 +1,85 @@
+// transfer-lab: the command-line face of the application core.
+//   transfer-lab run <spec.json> [--db <file>] [--json]
+//   transfer-lab runs [--json] [--status S] [--role R] [--text T] [--limit N]
+//   transfer-lab show <run id> [--json]
+//   transfer-lab doctor
+//   transfer-lab schema
+// Bad input ends with one clear line on stderr and a non-zero exit, never a stack trace.
+import { parseArgs } from 'node:util';
+import { runCommand } from './cli/run-command';
+import { runsCommand, showCommand } from './cli/history-commands';
+import { doctorCommand } from './cli/doctor-command';
+import { experimentSpecJsonSchema } from './engine/spec';
+import { UserError } from './cli/user-error';
+
+const USAGE = `Usage: transfer-lab <command> [options]
+
+Commands:
+  run <spec.json>     run an experiment (source training, fine-tuning, baseline)
+      --db <file>     database file (default: the app's data folder)
+      --json          print one JSON object with the results at the end
+  runs                list recorded runs   [--json] [--status S] [--role R] [--text T] [--limit N]
+  show <run id>       one run's settings, curves and evaluation   [--json]
+  doctor              backends, versions and the data folder
+  schema              print the JSON Schema of experiment specs
+
+Environment: TRANSFER_LAB_HOME overrides the data folder.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      db: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      status: { type: 'string' },
+      role: { type: 'string' },
+      text: { type: 'string' },
+      limit: { type: 'string' },
+      port: { type: 'string' },
+      'no-open': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (!command || command === 'help' || command === '--help' || command === '-h' || values.help) {
+    process.stdout.write(USAGE + '\n');
+    return command ? 0 : 2;
+  }
+  switch (command) {
+    case 'run':
+      if (positionals.length !== 1) throw new UserError('run needs exactly one spec file: transfer-lab run <spec.json>');
+      return runCommand(positionals[0], { db: values.db, json: values.json });
+    case 'runs':
+      return runsCommand({ db: values.db, json: values.json, status: values.status, role: values.role, text: values.text, limit: values.limit });
+    case 'show':
+      if (positionals.length !== 1) throw new UserError('show needs a run id: transfer-lab show <run id>');
+      return showCommand(positionals[0], { db: values.db, json: values.json });
+    case 'doctor':
+      return doctorCommand({ db: values.db });
+    case 'schema':
+      process.stdout.write(JSON.stringify(experimentSpecJsonSchema(), null, 2) + '\n');
+      return 0;
+    default:
+      throw new UserError(`unknown command "${command}" (try: transfer-lab --help)`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    // Errors about the user's input (bad flags, spec, dataset or model files) are exit 2.
+    const code = (err as { code?: unknown }).code;
+    const known =
+      err instanceof UserError ||
+      (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) ||
+      (err instanceof Error && ['SpecError', 'DatasetError', 'ModelError', 'StoreError'].includes(err.name));
+    process.stderr.write(`transfer-lab: ${message}\n`);
+    if (!known && process.env.TRANSFER_LAB_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    process.exitCode = known ? 2 : 1;
+  },
+);

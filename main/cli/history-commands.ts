@@ -1,0 +1,95 @@
+// `transfer-lab runs` and `transfer-lab show <run id>`: read the recorded history.
+import { createStore, defaultDatabasePath, runStatuses, runRoles, type RunStatus, type RunRole } from '../store';
+import { runReport } from '../services/experiment-report';
+import { UserError } from './user-error';
+import { formatDuration, formatPercent } from './format';
+
+interface ListOptions {
+  db?: string;
+  json: boolean;
+  status?: string;
+  role?: string;
+  text?: string;
+  limit?: string;
+}
+
+function openStore(db?: string) {
+  return createStore(db ?? defaultDatabasePath());
+}
+
+export function runsCommand(options: ListOptions): number {
+  if (options.status && !runStatuses.includes(options.status as RunStatus)) {
+    throw new UserError(`--status must be one of ${runStatuses.join(', ')}`);
+  }
+  if (options.role && !runRoles.includes(options.role as RunRole)) {
+    throw new UserError(`--role must be one of ${runRoles.join(', ')}`);
+  }
+  const limit = options.limit === undefined ? 50 : Number(options.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UserError(`--limit must be a positive whole number, got "${options.limit}"`);
+  const store = openStore(options.db);
+  try {
+    const page = store.runs.list({
+      status: options.status as RunStatus | undefined,
+      role: options.role as RunRole | undefined,
+      text: options.text,
+      limit,
+    });
+    if (options.json) {
+      process.stdout.write(JSON.stringify(page, null, 2) + '\n');
+      return 0;
+    }
+    if (page.total === 0) {
+      process.stdout.write('No runs yet — try: transfer-lab run resources/examples/tiny-smoke.json\n');
+      return 0;
+    }
+    for (const run of page.rows) {
+      const acc = run.testAccuracy === null ? '–' : formatPercent(run.testAccuracy);
+      const duration = run.startedAt && run.endedAt ? formatDuration(run.endedAt - run.startedAt) : '–';
+      process.stdout.write(
+        `${run.id}  ${new Date(run.createdAt).toISOString().slice(0, 16).replace('T', ' ')}  ${run.role.padEnd(8)} ${run.status.padEnd(11)} ${acc.padStart(8)}  ${duration.padStart(10)}  ${run.experimentName}\n`,
+      );
+    }
+    if (page.total > page.rows.length) process.stdout.write(`(${page.rows.length} of ${page.total}; use --limit)\n`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+export function showCommand(idOrPrefix: string, options: { db?: string; json: boolean }): number {
+  const store = openStore(options.db);
+  try {
+    let id: string;
+    try {
+      id = store.runs.resolveId(idOrPrefix);
+    } catch (err) {
+      throw new UserError((err as Error).message);
+    }
+    const run = store.runs.require(id);
+    const report = runReport(store, run);
+    if (options.json) {
+      process.stdout.write(JSON.stringify({ run, report }, null, 2) + '\n');
+      return 0;
+    }
+    const out = (s: string) => process.stdout.write(s + '\n');
+    out(`run ${run.id} (${run.role}) of "${run.experimentName}"`);
+    out(`status       ${run.status}${run.error ? ` — ${run.error}` : ''}`);
+    out(`architecture ${run.architecture ?? '–'}; frozen: ${run.frozenLayers.length ? run.frozenLayers.join(', ') : 'none'}`);
+    out(`dataset      ${run.datasetName ?? '–'}`);
+    out(`backend      ${report.backend ?? '–'}`);
+    if (run.parentRunId) out(`parent       ${run.parentRunId}`);
+    for (const e of report.epochs) {
+      const val = e.valAccuracy === null ? '' : `  val_acc ${formatPercent(e.valAccuracy)}`;
+      out(`  epoch ${e.epoch}: loss ${e.loss?.toFixed(4) ?? '–'}  acc ${e.accuracy === null ? '–' : formatPercent(e.accuracy)}${val}`);
+    }
+    if (report.evaluation) {
+      out(`test accuracy ${formatPercent(report.evaluation.accuracy)}`);
+      for (const c of report.evaluation.perClass) {
+        out(`  ${c.className.padEnd(12)} precision ${formatPercent(c.precision)}  recall ${formatPercent(c.recall)}  F1 ${c.f1.toFixed(3)}  (${c.support})`);
+      }
+    }
+    return 0;
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,56 @@
+// Training progress on the terminal: a live bar on a TTY, one line per epoch otherwise.
+import type { SupervisorEvent } from '../training/supervisor';
+import type { RunRole } from '../training/roles';
+import { formatDuration, formatPercent, formatRate } from './format';
+
+const BAR_WIDTH = 24;
+
+export class ProgressPrinter {
+  private liveLine = false;
+
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly roles: Map<string, RunRole>,
+  ) {}
+
+  handle(event: SupervisorEvent): void {
+    if (event.type === 'experiment-finished') return;
+    const role = this.roles.get(event.runId) ?? 'run';
+    switch (event.type) {
+      case 'run-step': {
+        if (!this.out.isTTY) return;
+        const p = event.progress;
+        const done = p.step / p.stepsPerEpoch;
+        const filled = Math.round(done * BAR_WIDTH);
+        const bar = '█'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled);
+        const line = `${role} epoch ${p.epoch} ${bar} ${String(Math.round(done * 100)).padStart(3)} %  loss ${p.loss.toFixed(4)}  acc ${formatPercent(p.accuracy)}  ${formatRate(p.samplesPerSec)}  ETA ${formatDuration(p.etaMs)}`;
+        this.out.write(`\r${line.slice(0, (this.out.columns ?? 120) - 1)}\x1b[K`);
+        this.liveLine = true;
+        return;
+      }
+      case 'run-epoch': {
+        const m = event.metrics;
+        const val = m.valAccuracy !== undefined ? `  val_loss ${m.valLoss?.toFixed(4)}  val_acc ${formatPercent(m.valAccuracy)}` : '';
+        this.line(`${role} epoch ${m.epoch}: loss ${m.loss.toFixed(4)}  acc ${formatPercent(m.accuracy)}${val}  ${formatRate(m.samplesPerSec)}  ${formatDuration(m.durationMs)}`);
+        return;
+      }
+      case 'run-evaluation':
+        this.line(`${role} test accuracy ${formatPercent(event.evaluation.accuracy)} on ${event.evaluation.count} samples`);
+        return;
+      case 'run-status':
+        if (event.status === 'running') this.line(`${role} run ${event.runId} started`);
+        else if (event.status !== 'queued') this.line(`${role} run ${event.runId} ${event.status}${event.error ? `: ${event.error}` : ''}`);
+        return;
+    }
+  }
+
+  finish(): void {
+    if (this.liveLine) this.out.write('\r\x1b[K');
+    this.liveLine = false;
+  }
+
+  private line(text: string): void {
+    this.finish();
+    this.out.write(text + '\n');
+  }
+}

@@ -1,0 +1,75 @@
+// `transfer-lab run <spec.json>`: runs an experiment headless. Progress goes to stderr (a
+// live bar on a terminal, one line per epoch otherwise) so stdout stays clean for --json.
+// Ctrl-C cancels cleanly: the worker is asked to stop and what was recorded is kept.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createAppContext } from '../services/app-context';
+import { UserError } from './user-error';
+import { ProgressPrinter } from './progress-printer';
+import { formatPercent } from './format';
+
+export interface RunOptions {
+  db?: string;
+  json: boolean;
+}
+
+export function readSpecFile(file: string): unknown {
+  const full = path.resolve(file);
+  if (!fs.existsSync(full)) throw new UserError(`spec file not found: ${full}`);
+  const text = fs.readFileSync(full, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`${full} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+export async function runCommand(specFile: string, options: RunOptions): Promise<number> {
+  const input = readSpecFile(specFile);
+  const app = createAppContext({ databaseFile: options.db });
+  try {
+    const started = app.experiments.start(input);
+    const roles = new Map(started.runs.map((r) => [r.id, r.role]));
+    const printer = new ProgressPrinter(process.stderr, roles);
+    const unsubscribe = app.supervisor.subscribe((event) => {
+      if (event.experimentId === started.experimentId) printer.handle(event);
+    });
+
+    let interrupts = 0;
+    const onSigint = () => {
+      interrupts += 1;
+      if (interrupts === 1) {
+        process.stderr.write('\nCancelling… (press Ctrl-C again to stop at once)\n');
+        app.experiments.cancel(started.experimentId);
+      } else {
+        process.exit(130);
+      }
+    };
+    process.on('SIGINT', onSigint);
+    const outcome = await started.done;
+    process.off('SIGINT', onSigint);
+    unsubscribe();
+    printer.finish();
+
+    const report = app.experiments.report(started.experimentId);
+    if (options.json) {
+      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    } else {
+      for (const run of report.runs) {
+        const acc = run.evaluation ? `test accuracy ${formatPercent(run.evaluation.accuracy)}` : run.error ?? '';
+        process.stdout.write(`${run.role.padEnd(8)} ${run.id}  ${run.status.padEnd(9)}  ${acc}\n`);
+      }
+      if (report.transferGain) {
+        const g = report.transferGain;
+        const sign = g.accuracyDelta >= 0 ? '+' : '−';
+        const points = Math.abs(g.accuracyDelta * 100).toFixed(1);
+        const reached = g.epochReachingBaseline === null ? 'never reached the baseline\'s final validation accuracy' : `reached the baseline's final validation accuracy at epoch ${g.epochReachingBaseline}`;
+        process.stdout.write(`transfer gain: ${sign}${points} points of test accuracy; ${reached}\n`);
+      }
+      process.stdout.write(`experiment ${started.experimentId} ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}\n`);
+    }
+    return outcome.status === 'completed' ? 0 : outcome.status === 'cancelled' ? 130 : 1;
+  } finally {
+    await app.close();
+  }
+}

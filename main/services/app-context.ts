@@ -1,0 +1,49 @@
+// Wires the application core for one process: the store (single writer), the training
+// supervisor and the services over them. The CLI, browser mode and Electron each create
+// one, passing how workers are started (fork under Node, utilityProcess in Electron).
+import path from 'node:path';
+import { createStore, defaultDatabasePath, type Store } from '../store';
+import { Supervisor } from '../training/supervisor';
+import { forkLauncher, type WorkerLauncher } from '../training/launcher';
+import { StoreRecorder } from './store-recorder';
+import { ExperimentService } from './experiments';
+import { appVersion, workerFile } from '../paths';
+
+export interface AppContext {
+  store: Store;
+  supervisor: Supervisor;
+  experiments: ExperimentService;
+  dataFolder: string;
+  databaseFile: string;
+  close(): Promise<void>;
+}
+
+export interface AppContextOptions {
+  /** Database file; default <data folder>/transfer-lab.sqlite (TRANSFER_LAB_HOME overrides the folder). */
+  databaseFile?: string;
+  launcher?: WorkerLauncher;
+  cancelGraceMs?: number;
+}
+
+export function createAppContext(options: AppContextOptions = {}): AppContext {
+  const databaseFile = path.resolve(options.databaseFile ?? defaultDatabasePath());
+  const store = createStore(databaseFile);
+  const dataFolder = store.dataFolder ?? path.dirname(databaseFile);
+  const supervisor = new Supervisor({
+    launcher: options.launcher ?? forkLauncher(workerFile()),
+    recorder: new StoreRecorder(store),
+    cancelGraceMs: options.cancelGraceMs,
+  });
+  const experiments = new ExperimentService({ store, supervisor, dataFolder, appVersion: appVersion() });
+  return {
+    store,
+    supervisor,
+    experiments,
+    dataFolder,
+    databaseFile,
+    async close() {
+      await supervisor.shutdown();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+// Entry point of a training worker process. The same file runs under Electron's
+// utilityProcess (messages through process.parentPort) and under plain Node's
+// child_process.fork (messages through process.send); only this adapter knows which.
+import type { FromWorker, ToWorker } from './protocol';
+import { runJob } from './run-job';
+
+interface ParentPort {
+  on(event: 'message', listener: (event: { data: ToWorker }) => void): void;
+  postMessage(message: FromWorker): void;
+}
+
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+
+function send(message: FromWorker, then?: () => void): void {
+  if (parentPort) {
+    parentPort.postMessage(message);
+    if (then) setImmediate(then);
+  } else if (process.send) {
+    process.send(message, undefined, {}, () => then?.());
+  }
+}
+
+function onMessage(listener: (message: ToWorker) => void): void {
+  if (parentPort) parentPort.on('message', (event) => listener(event.data));
+  else process.on('message', (message) => listener(message as ToWorker));
+}
+
+let cancelled = false;
+let started = false;
+
+onMessage((message) => {
+  if (message.type === 'cancel') {
+    cancelled = true;
+    return;
+  }
+  if (message.type === 'start' && !started) {
+    started = true;
+    // Exit only once the last message has been handed to the channel, so nothing is lost.
+    runJob(message.job, (m) => send(m), () => cancelled)
+      .then(() => send({ type: 'done' }, () => process.exit(0)))
+      .catch((err: unknown) => {
+        const error = err instanceof Error ? err : new Error(String(err));
+        send({ type: 'failed', message: error.message, code: error.name || 'Error' }, () => process.exit(1));
+      });
+  }
+});
+
+send({ type: 'ready' });
