@@ -6,8 +6,9 @@
 //
 //   experiments  one experiment spec and, once its runs finish, its outcome.
 //                result_json is the transfer outcome ({ targetRunId, baselineRunId,
-//                targetAccuracy, baselineAccuracy, transferGain }) and transfer_gain a
-//                copy of its gain (target test accuracy − baseline test accuracy) for sorting.
+//                targetAccuracy, baselineAccuracy, transferGain, epochReachingBaseline })
+//                and transfer_gain a copy of its gain (target test accuracy − baseline
+//                test accuracy) for sorting.
 //   runs         one training job: role source|target|baseline; parent_run_id is the run
 //                it was transferred from (lineage). status follows
 //                queued → running → completed|failed|cancelled|interrupted; ended_at is set
