@@ -1,0 +1,172 @@
+// The 'folder' kind: one sub-folder per class (split by testSplit), or train/ and test/
+// each with one sub-folder per class. Images are decoded and resized with sharp.
+//
+// Choices, documented for users in the spec docs:
+// - Files are taken by extension (png, jpg/jpeg, webp, gif (first frame), tif/tiff, avif,
+//   bmp); other files (README, .DS_Store, …) are ignored. sharp's prebuilt libvips cannot
+//   read BMP, so .bmp files are reported as skipped rather than silently ignored.
+// - Size: the spec's imageSize, else the first image's size, scaled down (aspect kept) so
+//   its longer side is at most 64 pixels. Every image is stretched to that size (no crop),
+//   so no part of the object is lost.
+// - Channels: the spec's channels, else 1 when the first image is gray, otherwise 3.
+//   Transparent pixels are flattened onto white (the way viewers show them); alpha is
+//   never a channel of its own.
+// - Images that do not decode are skipped and listed in warnings; when more than half of
+//   them fail, loading fails instead, since the folder is probably not what was meant.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { DatasetError } from './dataset';
+import type { SourceData, SourceSplit } from './source-data';
+
+export const MAX_DEFAULT_IMAGE_SIDE = 64;
+const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif', '.bmp']);
+const DECODE_CONCURRENCY = 4;
+const MAX_LISTED_FAILURES = 10;
+
+interface ImageFile {
+  file: string;
+  /** Path relative to the dataset folder, used as the sample id. */
+  id: string;
+  label: number;
+}
+
+async function listDirs(folder: string): Promise<string[]> {
+  const entries = await fs.readdir(folder, { withFileTypes: true });
+  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+}
+
+async function listImages(folder: string): Promise<string[]> {
+  // A class may be missing from test/: that class then simply has no test images.
+  const entries = await fs.readdir(folder, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  return entries
+    .filter((e) => e.isFile() && !e.name.startsWith('.') && IMAGE_EXTENSIONS.has(path.extname(e.name).toLowerCase()))
+    .map((e) => e.name)
+    .sort();
+}
+
+async function collectClassFolders(root: string, sub: string, classNames: string[]): Promise<ImageFile[]> {
+  const files: ImageFile[] = [];
+  for (const [label, name] of classNames.entries()) {
+    const dir = path.join(root, sub, name);
+    const images = await listImages(dir);
+    for (const image of images) files.push({ file: path.join(dir, image), id: path.posix.join(...[sub, name, image].filter(Boolean)), label });
+  }
+  return files;
+}
+
+async function describeLayout(root: string): Promise<{ classNames: string[]; train: ImageFile[]; test?: ImageFile[] }> {
+  const stat = await fs.stat(root).catch(() => null);
+  if (!stat) throw new DatasetError(`image folder not found: ${root}`);
+  if (!stat.isDirectory()) throw new DatasetError(`image folder path is not a folder: ${root}`);
+  const dirs = await listDirs(root);
+  const split = dirs.includes('train') && dirs.includes('test');
+  const classRoot = split ? path.join(root, 'train') : root;
+  const classNames = await listDirs(classRoot);
+  if (classNames.length === 0) {
+    throw new DatasetError(`image folder ${classRoot} has no class sub-folders; expected one sub-folder of images per class${split ? '' : ' (or train/ and test/ each holding them)'}`);
+  }
+  if (classNames.length === 1) {
+    throw new DatasetError(`image folder ${classRoot} has only one class sub-folder (${classNames[0]}); need at least two classes`);
+  }
+  const train = await collectClassFolders(root, split ? 'train' : '', classNames);
+  let test: ImageFile[] | undefined;
+  if (split) {
+    const testRoot = path.join(root, 'test');
+    const unknown = (await listDirs(testRoot)).filter((n) => !classNames.includes(n));
+    if (unknown.length > 0) {
+      throw new DatasetError(`image folder ${testRoot} has class sub-folders not in ${classRoot}: ${unknown.join(', ')}`);
+    }
+    test = await collectClassFolders(root, 'test', classNames);
+    if (test.length === 0) throw new DatasetError(`image folder ${testRoot} has no images in its class sub-folders`);
+  }
+  if (train.length === 0) throw new DatasetError(`image folder ${classRoot} has class sub-folders but no images in them`);
+  return { classNames, train, test };
+}
+
+/** Decides the output size and channels from the options or the first readable image. */
+async function chooseGeometry(files: ImageFile[], imageSize?: [number, number], channels?: 1 | 3): Promise<[number, number, number]> {
+  if (imageSize && channels) return [imageSize[0], imageSize[1], channels];
+  for (const f of files) {
+    const meta = await sharp(f.file).metadata().catch(() => null);
+    if (!meta?.width || !meta.height) continue;
+    const scale = Math.min(1, MAX_DEFAULT_IMAGE_SIDE / Math.max(meta.width, meta.height));
+    const h = imageSize?.[0] ?? Math.max(1, Math.round(meta.height * scale));
+    const w = imageSize?.[1] ?? Math.max(1, Math.round(meta.width * scale));
+    const gray = (meta.channels ?? 3) <= 2; // gray, or gray + alpha
+    return [h, w, channels ?? (gray ? 1 : 3)];
+  }
+  return [imageSize?.[0] ?? MAX_DEFAULT_IMAGE_SIDE, imageSize?.[1] ?? MAX_DEFAULT_IMAGE_SIDE, channels ?? 3];
+}
+
+/** Decodes one image file to h × w × c bytes (HWC), alpha flattened onto white. */
+export async function decodeImageFile(file: string, [h, w, c]: readonly [number, number, number]): Promise<Uint8Array> {
+  let pipeline = sharp(file, { failOn: 'error' })
+    .flatten({ background: '#ffffff' })
+    .resize(w, h, { fit: 'fill', kernel: 'linear' });
+  pipeline = c === 1 ? pipeline.toColourspace('b-w') : pipeline.toColourspace('srgb');
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== c || info.width !== w || info.height !== h) {
+    throw new Error(`decoded to ${info.height} × ${info.width} × ${info.channels}, expected ${h} × ${w} × ${c}`);
+  }
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+export async function loadImageFolder(
+  root: string,
+  options: { imageSize?: [number, number]; channels?: 1 | 3 },
+  onProgress?: (done: number, total: number) => void,
+): Promise<SourceData> {
+  const layout = await describeLayout(root);
+  const all = [...layout.train, ...(layout.test ?? [])];
+  const shape = await chooseGeometry(all, options.imageSize, options.channels);
+  const size = shape[0] * shape[1] * shape[2];
+  const pixels = new Uint8Array(all.length * size);
+  const ok = new Uint8Array(all.length);
+  const failures: string[] = [];
+  let done = 0;
+  let next = 0;
+  onProgress?.(0, all.length);
+  const worker = async () => {
+    while (next < all.length) {
+      const i = next++;
+      try {
+        pixels.set(await decodeImageFile(all[i].file, shape), i * size);
+        ok[i] = 1;
+      } catch (error) {
+        const reason = path.extname(all[i].file).toLowerCase() === '.bmp' ? 'BMP is not supported' : (error as Error).message;
+        failures.push(`${all[i].id}: ${reason}`);
+      }
+      onProgress?.(++done, all.length);
+    }
+  };
+  await Promise.all(Array.from({ length: DECODE_CONCURRENCY }, worker));
+
+  failures.sort();
+  if (failures.length * 2 > all.length) {
+    throw new DatasetError(
+      `image folder ${root}: ${failures.length} of ${all.length} images could not be decoded, e.g. ${failures.slice(0, 3).join('; ')}`,
+    );
+  }
+  const warnings = failures.slice(0, MAX_LISTED_FAILURES).map((f) => `skipped image ${f}`);
+  if (failures.length > MAX_LISTED_FAILURES) warnings.push(`… and ${failures.length - MAX_LISTED_FAILURES} more images that could not be decoded`);
+
+  const toSplit = (start: number, count: number): SourceSplit => {
+    const kept: number[] = [];
+    for (let i = start; i < start + count; i++) if (ok[i]) kept.push(i);
+    const values = new Uint8Array(kept.length * size);
+    kept.forEach((i, k) => values.set(pixels.subarray(i * size, (i + 1) * size), k * size));
+    return { values, labels: Int32Array.from(kept, (i) => all[i].label), id: (k) => all[kept[k]].id };
+  };
+  return {
+    description: `image folder ${path.basename(path.resolve(root))}`,
+    classNames: layout.classNames,
+    shape: [...shape],
+    train: toSplit(0, layout.train.length),
+    test: layout.test ? toSplit(layout.train.length, layout.test.length) : undefined,
+    warnings,
+  };
+}

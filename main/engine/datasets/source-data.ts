@@ -1,0 +1,50 @@
+// What every loader produces before the shared options (classes, testSplit, limitPerClass,
+// imageSize, channels) are applied. Image sources keep their bytes as Uint8Array until the
+// very end, so a 60,000-image set is not held as floats twice, and class selection and
+// per-class limits only ever copy the samples that are kept.
+import type { builtinDatasetSchema } from '../spec';
+import type { z } from 'zod';
+
+export interface SourceSplit {
+  /** count × product(shape) values. Uint8Array: image bytes 0..255; Float32Array: used as is. */
+  values: Uint8Array | Float32Array;
+  /** Class index per sample, 0 ≤ label < classNames.length. */
+  labels: Int32Array;
+  /** The stable id of sample i (e.g. "train/12" or "cat/001.png"). */
+  id: (index: number) => string;
+}
+
+export interface SourceData {
+  description: string;
+  classNames: string[];
+  /** [height, width, channels] for images, [features] for tabular data. */
+  shape: number[];
+  train: SourceSplit;
+  /** Absent when the source has no test set of its own; testSplit then holds one out. */
+  test?: SourceSplit;
+  warnings: string[];
+}
+
+/** The options every dataset kind shares (spec.ts `datasetOptions`). */
+export type DatasetOptions = Pick<
+  z.infer<typeof builtinDatasetSchema>,
+  'classes' | 'limitPerClass' | 'testSplit' | 'imageSize' | 'channels'
+>;
+
+export interface LoadOptions {
+  /** The experiment seed: test split, per-class limits, sample order and synthetic data follow it. */
+  seed: number;
+  /** Where downloaded datasets are cached (used by the 'download' kind). */
+  dataFolder?: string;
+  /** The folder holding data/ with the built-in files; found automatically when omitted. */
+  resourcesFolder?: string;
+  /** Relative paths in the spec are resolved against this folder (default: process.cwd()). */
+  baseFolder?: string;
+  /** Called as work advances (files read, images decoded); total may be an estimate. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Sample ids "train/0", "train/1", … for sources whose samples have no names of their own. */
+export function indexIds(prefix: string): (index: number) => string {
+  return (index) => `${prefix}/${index}`;
+}
