@@ -18,7 +18,7 @@ export function layerSeed(seed: number, layerName: string): number {
   return hash >>> 0;
 }
 
-export function seededGlorot(seed: number, layerName: string): tf.initializers.Initializer {
+export function seededGlorot(seed: number, layerName: string): ReturnType<typeof tf.initializers.glorotUniform> {
   return tf.initializers.glorotUniform({ seed: layerSeed(seed, layerName) });
 }
 

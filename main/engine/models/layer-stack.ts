@@ -21,6 +21,12 @@ export function layerNames(model: tf.LayersModel): string[] {
  * is called (for a Sequential model that is simply the last layer).
  */
 export function headLayer(model: tf.LayersModel): Layer {
+  // A Sequential model keeps its graph in an inner model; its outputLayers list stays empty.
+  if (model instanceof tf.Sequential) {
+    const layers = modelLayers(model);
+    if (layers.length === 0) throw new ModelError(`model "${model.name}" has no layers`);
+    return layers[layers.length - 1];
+  }
   if (model.outputLayers.length !== 1) {
     throw new ModelError(
       `model "${model.name}" has ${model.outputLayers.length} outputs; transfer learning needs exactly one (the head)`,

@@ -38,7 +38,7 @@ export function summarizeModel(model: tf.LayersModel): ModelSummary {
     }),
   );
   const totalParams = layers.reduce((sum, layer) => sum + layer.params, 0);
-  const trainableParams = model.trainableWeights.reduce((sum, w) => sum + tf.util.sizeFromShape(w.shape), 0);
+  const trainableParams = model.trainableWeights.reduce((sum, w) => sum + tf.util.sizeFromShape(w.shape as number[]), 0);
   return { name: model.name, layers, totalParams, trainableParams, frozenParams: totalParams - trainableParams };
 }
 
