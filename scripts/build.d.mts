@@ -1,0 +1,1 @@
+export function buildMain(options?: { quiet?: boolean }): Promise<void>;

@@ -1,0 +1,106 @@
+// The CLI as users run it: the built bin in a child process, real files, real training.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { tinySpec } from '../training/tiny-specs';
+
+const bin = path.resolve('bin/transfer-lab.js');
+let dir: string;
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { env: { ...process.env, TRANSFER_LAB_HOME: dir, ...env }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-cli-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('transfer-lab CLI', () => {
+  it('runs an experiment and prints the results as JSON', async () => {
+    const spec = path.join(dir, 'spec.json');
+    fs.writeFileSync(spec, JSON.stringify(tinySpec({ baseline: true })));
+    const { code, stdout, stderr } = await cli(['run', spec, '--json']);
+    expect(stderr).toMatch(/source epoch 1/);
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.experimentId).toMatch(/^[0-9a-z]{26}$/);
+    expect(out.runs.map((r: { role: string }) => r.role)).toEqual(['source', 'target', 'baseline']);
+    const target = out.runs[1];
+    expect(target).toMatchObject({ status: 'completed', backend: 'wasm' });
+    expect(target.durationMs).toBeGreaterThan(0);
+    expect(target.epochs[0]).toEqual(expect.objectContaining({ epoch: 1, loss: expect.any(Number), accuracy: expect.any(Number), valLoss: expect.any(Number), valAccuracy: expect.any(Number) }));
+    expect(target.evaluation.confusionMatrix).toHaveLength(2);
+    expect(target.evaluation.perClass).toHaveLength(2);
+    expect(out.transferGain.accuracyDelta).toBeCloseTo(target.evaluation.accuracy - out.runs[2].evaluation.accuracy, 10);
+
+    const runs = await cli(['runs', '--json']);
+    expect(JSON.parse(runs.stdout).total).toBe(3);
+    const show = await cli(['show', target.id]);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toContain(`run ${target.id} (target)`);
+    expect(show.stdout).toMatch(/frozen: conv1, pool1/);
+  });
+
+  it('answers bad input with one clear line and a non-zero exit', async () => {
+    const missing = await cli(['run', path.join(dir, 'nope.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toMatch(/spec file not found: .*nope\.json/);
+
+    const bad = path.join(dir, 'bad.json');
+    fs.writeFileSync(bad, JSON.stringify({ name: 'x', source: { dataset: { kind: 'builtin', name: 'mnist' }, model: { architecture: 'resnet' } } }));
+    const invalid = await cli(['run', bad]);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr.trim().split('\n')).toHaveLength(1);
+    expect(invalid.stderr).toMatch(/source/);
+    expect(invalid.stderr).not.toMatch(/\n\s+at /);
+
+    const notJson = path.join(dir, 'broken.json');
+    fs.writeFileSync(notJson, '{ "name": ');
+    const broken = await cli(['run', notJson]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/broken\.json is not valid JSON/);
+
+    const unknown = await cli(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command "frobnicate"/);
+  });
+
+  it('fails a run whose dataset is missing, naming the path, and keeps the record', async () => {
+    const spec = path.join(dir, 'missing-data.json');
+    fs.writeFileSync(spec, JSON.stringify({ name: 'missing data', backend: 'wasm', source: { dataset: { kind: 'folder', path: path.join(dir, 'no-such-folder') }, model: { architecture: 'mlp' } } }));
+    const { code, stdout } = await cli(['run', spec, '--json']);
+    expect(code).toBe(1);
+    const out = JSON.parse(stdout);
+    expect(out.runs[0].status).toBe('failed');
+    expect(out.runs[0].error).toMatch(/no-such-folder/);
+  });
+
+  it('prints the JSON Schema of the spec', async () => {
+    const { code, stdout } = await cli(['schema']);
+    expect(code).toBe(0);
+    const schema = JSON.parse(stdout);
+    expect(schema.properties.source).toBeDefined();
+    expect(JSON.stringify(schema)).toContain('l2-sp');
+  });
+
+  it('doctor names the backend in use and why the faster ones were skipped', async () => {
+    const { code, stdout } = await cli(['doctor']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/backend\s+wasm/);
+    expect(stdout).toMatch(/skipped tensorflow-gpu: not installed/);
+  });
+});
