@@ -37,3 +37,13 @@ export function convGeometry(req: ConvGeometryRequest): backend_util.Conv2DInfo 
     'channelsLast',
   );
 }
+
+/**
+ * First output index o (inclusive) for which o·stride + k − pad ≥ 0, and the end (exclusive)
+ * for which it stays < inSize: the outputs that filter tap k sees inside the input.
+ */
+export function outputsInside(k: number, pad: number, stride: number, inSize: number, outSize: number): [number, number] {
+  const min = Math.max(0, Math.ceil((pad - k) / stride));
+  const max = Math.min(outSize, Math.floor((inSize - 1 + pad - k) / stride) + 1);
+  return [min, Math.max(min, max)];
+}

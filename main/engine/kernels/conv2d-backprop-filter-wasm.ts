@@ -13,11 +13,19 @@ import {
   type TensorInfo,
   type Conv2DBackpropFilterAttrs,
 } from '@tensorflow/tfjs';
-import { convGeometry } from './conv-attributes';
+import { convGeometry, outputsInside } from './conv-attributes';
 import { allocateFloat32, float32View, releaseTemporary, type WasmBackend } from './wasm-heap';
 
 /** Upper bound on the im2col buffer (floats); larger batches are processed in chunks of images. */
-export const MAX_PATCH_FLOATS = 1 << 23; // 32 MiB
+let maxPatchFloats = 1 << 23; // 32 MiB
+
+/** Changes the im2col buffer bound (tests use a small one to exercise chunking); returns the old one. */
+export function setIm2colBufferLimit(floats: number): number {
+  if (!Number.isInteger(floats) || floats < 1) throw new Error(`im2col buffer limit must be a positive integer, got ${floats}`);
+  const previous = maxPatchFloats;
+  maxPatchFloats = floats;
+  return previous;
+}
 
 interface Args {
   inputs: { x: TensorInfo; dy: TensorInfo };
@@ -41,7 +49,7 @@ function conv2dBackpropFilterWasm({ inputs, backend, attrs }: Args): TensorInfo 
   const { batchSize, outHeight, outWidth, outChannels, filterHeight, filterWidth, inChannels } = info;
   const K = filterHeight * filterWidth * inChannels;
   const pixels = outHeight * outWidth;
-  const imagesPerChunk = Math.max(1, Math.min(batchSize, Math.floor(MAX_PATCH_FLOATS / (K * pixels))));
+  const imagesPerChunk = Math.max(1, Math.min(batchSize, Math.floor(maxPatchFloats / (K * pixels))));
   const matMul = batchMatMulKernel();
 
   if (imagesPerChunk === batchSize) {
@@ -95,12 +103,9 @@ function chunkProduct(
   const step = SW * CI;
 
   for (let kh = 0; kh < KH; kh++) {
-    // Output rows whose input row oh·sh+kh−top lies inside the image.
-    const ohMin = Math.max(0, Math.ceil((top - kh) / SH));
-    const ohMax = Math.min(OH, Math.floor((H - 1 + top - kh) / SH) + 1);
+    const [ohMin, ohMax] = outputsInside(kh, top, SH, H, OH);
     for (let kw = 0; kw < KW; kw++) {
-      const owMin = Math.max(0, Math.ceil((left - kw) / SW));
-      const owMax = Math.max(owMin, Math.min(OW, Math.floor((W - 1 + left - kw) / SW) + 1));
+      const [owMin, owMax] = outputsInside(kw, left, SW, W, OW);
       for (let ci = 0; ci < CI; ci++) {
         let p = ((kh * KW + kw) * CI + ci) * M;
         for (let b = first; b < first + count; b++) {
