@@ -38,6 +38,7 @@ export interface RunReport {
 export interface ExperimentReport {
   experimentId: string;
   name: string;
+  spec: unknown;
   runs: RunReport[];
   transferGain: { accuracyDelta: number; epochReachingBaseline: number | null; targetAccuracy: number; baselineAccuracy: number } | null;
 }
@@ -56,6 +57,7 @@ export function buildExperimentReport(store: Store, experimentId: string): Exper
   return {
     experimentId,
     name: experiment.name,
+    spec: experiment.spec,
     runs: all.map((run) => runReport(store, run)),
     transferGain:
       result && result.transferGain !== null && result.baselineAccuracy !== null

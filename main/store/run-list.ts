@@ -18,6 +18,7 @@ const sortColumns = {
   architecture: 'r.architecture',
   datasetName: 'r.dataset_name',
   experimentName: 'e.name COLLATE NOCASE',
+  duration: '(r.ended_at - r.started_at)',
 } as const;
 
 export type RunSortColumn = keyof typeof sortColumns;

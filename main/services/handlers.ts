@@ -1,0 +1,60 @@
+// Binds every contract method to the application core. Each handler receives arguments
+// already validated by dispatch() and returns what the contract's result schema describes;
+// the `satisfies` below makes the compiler hold each handler to its method's types.
+import type { MethodName, MethodArgs, MethodResult } from '../../preload/contract';
+import type { AppContext } from './app-context';
+import { SpecError } from '../engine/spec';
+import { RunsService } from './runs-service';
+import { ModelsService } from './models-service';
+import { DatasetsService } from './datasets-service';
+import { appInfo } from './app-info';
+
+export type Handlers = {
+  [M in MethodName]: (args: MethodArgs<M>) => Promise<MethodResult<M>> | MethodResult<M>;
+};
+
+export function createHandlers(app: AppContext, mode: 'electron' | 'browser'): Handlers {
+  const runs = new RunsService(app.store);
+  const models = new ModelsService(app.store);
+  const datasets = new DatasetsService(app.dataFolder);
+  return {
+    'app.info': () => appInfo(app, mode),
+    'datasets.preview': (a) => datasets.preview(a.dataset, a.seed ?? 42, a.perClass),
+    'datasets.samples': (a) => datasets.samples(a.dataset, a.seed, a.ids),
+    'experiments.validate': (a) => {
+      try {
+        return { ok: true as const, spec: app.experiments.validate(a.spec) };
+      } catch (err) {
+        if (err instanceof SpecError) return { ok: false as const, issues: err.issues };
+        throw err;
+      }
+    },
+    'experiments.start': (a) => {
+      const started = app.experiments.start(a.spec);
+      started.done.catch(() => undefined);
+      return { experimentId: started.experimentId, runs: started.runs };
+    },
+    'experiments.cancel': (a) => ({ cancelled: app.experiments.cancel(a.experimentId) }),
+    'experiments.get': (a) => app.experiments.report(a.experimentId),
+    'experiments.delete': (a) => ({ deleted: runs.deleteExperiment(a.experimentId, app.supervisor.running()) }),
+    'experiments.running': () => ({ experimentIds: app.supervisor.running() }),
+    'runs.list': (a) => app.store.runs.list(a),
+    'runs.get': (a) => runs.detail(a.runId),
+    'runs.delete': (a) => ({ deleted: runs.deleteRun(a.runId) }),
+    'runs.tag': (a) => ({ tags: a.remove ? app.store.tags.remove(a.runId, a.tag) : app.store.tags.add(a.runId, a.tag) }),
+    'runs.note': (a) => {
+      app.store.runs.update(a.runId, { notes: a.notes });
+      return { ok: true as const };
+    },
+    'runs.rename': (a) => {
+      app.store.runs.update(a.runId, { name: a.name });
+      return { ok: true as const };
+    },
+    'runs.compare': (a) => runs.compare(a.runIds),
+    'runs.exportCsv': (a) => runs.exportCsv(a),
+    'runs.exportBundle': (a) => runs.exportBundle(a.runId),
+    'models.summary': (a) => ('runId' in a ? models.summaryOfRun(a.runId) : models.summaryOfArchitecture(a.architecture, a.inputShape, a.numClasses)),
+    'models.predict': (a) => models.predict(a.runId, a.images, a.top ?? 3),
+    'models.export': (a) => models.exportModel(a.runId, a.folder),
+  } satisfies Handlers;
+}

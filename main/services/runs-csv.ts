@@ -1,0 +1,36 @@
+// The runs list as CSV (RFC 4180), one row per run, the columns people compare.
+import type { Run } from '../store';
+
+const columns: { header: string; value: (r: Run) => unknown }[] = [
+  { header: 'id', value: (r) => r.id },
+  { header: 'experiment', value: (r) => r.experimentName },
+  { header: 'name', value: (r) => r.name ?? '' },
+  { header: 'role', value: (r) => r.role },
+  { header: 'status', value: (r) => r.status },
+  { header: 'created', value: (r) => new Date(r.createdAt).toISOString() },
+  { header: 'duration_s', value: (r) => (r.startedAt && r.endedAt ? ((r.endedAt - r.startedAt) / 1000).toFixed(1) : '') },
+  { header: 'dataset', value: (r) => r.datasetName ?? '' },
+  { header: 'architecture', value: (r) => r.architecture ?? '' },
+  { header: 'frozen_layers', value: (r) => r.frozenLayers.join(' ') },
+  { header: 'epochs', value: (r) => r.hyperparams.epochs ?? '' },
+  { header: 'batch_size', value: (r) => r.hyperparams.batchSize ?? '' },
+  { header: 'optimizer', value: (r) => r.hyperparams.optimizer ?? '' },
+  { header: 'learning_rate', value: (r) => r.hyperparams.learningRate ?? '' },
+  { header: 'test_accuracy', value: (r) => (r.testAccuracy === null ? '' : r.testAccuracy) },
+  { header: 'backend', value: (r) => r.environment?.backend ?? '' },
+  { header: 'tags', value: (r) => r.tags.join(' ') },
+  { header: 'parent_run', value: (r) => r.parentRunId ?? '' },
+];
+
+export function csvField(value: unknown): string {
+  const text = String(value);
+  // Quote fields with separators; prefix formula-like text so spreadsheets do not evaluate it.
+  const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function runsToCsv(runs: Run[]): string {
+  const lines = [columns.map((c) => c.header).join(',')];
+  for (const run of runs) lines.push(columns.map((c) => csvField(c.value(run))).join(','));
+  return lines.join('\r\n') + '\r\n';
+}

@@ -1,0 +1,78 @@
+// Runs as the history view uses them: details, comparison, export, deletion.
+import type { Store, RunListQuery, Run } from '../store';
+import { runReport } from './experiment-report';
+import { RequestError } from './request-error';
+import { runsToCsv } from './runs-csv';
+
+export class RunsService {
+  constructor(private readonly store: Store) {}
+
+  detail(runId: string) {
+    const run = this.store.runs.require(runId);
+    const children = this.store.runs.list({ parentRunId: runId, limit: 1000, sort: 'createdAt', order: 'asc' }).rows;
+    return {
+      run,
+      report: runReport(this.store, run),
+      curves: this.store.metrics.curves(runId),
+      artifacts: this.store.artifacts.list(runId).map((a) => ({ kind: a.kind, path: a.path, sizeBytes: a.sizeBytes, createdAt: a.createdAt })),
+      children: children.map((c) => ({ id: c.id, role: c.role, status: c.status })),
+      experimentSpec: this.store.experiments.get(run.experimentId)?.spec ?? null,
+    };
+  }
+
+  compare(runIds: string[]) {
+    const details = runIds.map((id) => this.detail(id));
+    const keys = [...new Set(details.flatMap((d) => Object.keys(d.run.hyperparams)))].sort();
+    const rows: { key: string; values: string[]; differs: boolean }[] = [];
+    const add = (key: string, values: string[]) => rows.push({ key, values, differs: new Set(values).size > 1 });
+    add('role', details.map((d) => d.run.role));
+    add('architecture', details.map((d) => d.run.architecture ?? ''));
+    add('dataset', details.map((d) => d.run.datasetName ?? ''));
+    add('frozenLayers', details.map((d) => d.run.frozenLayers.join(', ')));
+    add('backend', details.map((d) => String(d.run.environment?.backend ?? '')));
+    for (const key of keys) add(key, details.map((d) => JSON.stringify(d.run.hyperparams[key] ?? null)));
+    return { runs: details, parameters: rows };
+  }
+
+  exportCsv(query: RunListQuery) {
+    const page = this.store.runs.list({ ...query, offset: 0, limit: query.limit ?? 10_000 });
+    return { csv: runsToCsv(page.rows), fileName: `transfer-lab-runs-${new Date().toISOString().slice(0, 10)}.csv` };
+  }
+
+  /** A run as a self-contained JSON bundle another Transfer Lab can import. */
+  exportBundle(runId: string) {
+    const detail = this.detail(runId);
+    const evaluations = this.store.evaluations.list(runId);
+    const bundle = {
+      format: 'transfer-lab-run',
+      version: 1,
+      exportedAt: new Date().toISOString(),
+      run: stripLocal(detail.run),
+      experimentSpec: detail.experimentSpec,
+      metrics: detail.curves,
+      evaluations,
+    };
+    return { bundle, fileName: `transfer-lab-run-${runId}.json` };
+  }
+
+  deleteRun(runId: string): boolean {
+    const run = this.store.runs.require(runId);
+    if (run.status === 'running' || run.status === 'queued') {
+      throw new RequestError(`run ${runId} is ${run.status}; cancel it before deleting it`);
+    }
+    return this.store.deleteRun(runId) !== null;
+  }
+
+  deleteExperiment(experimentId: string, running: string[]): boolean {
+    if (running.includes(experimentId)) throw new RequestError(`experiment ${experimentId} is still running; cancel it first`);
+    const runs = this.store.runs.list({ experimentId, limit: 10_000 }).rows;
+    for (const run of runs) this.store.deleteRun(run.id);
+    return this.store.experiments.delete(experimentId);
+  }
+}
+
+/** Paths and process ids mean nothing on another machine. */
+function stripLocal(run: Run): Omit<Run, 'runDir' | 'ownerPid'> {
+  const { runDir: _runDir, ownerPid: _ownerPid, ...rest } = run;
+  return rest;
+}

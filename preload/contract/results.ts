@@ -1,0 +1,200 @@
+// Schemas of what the core answers and emits. The core's own types (store rows, reports)
+// are checked against these at compile time where handlers return them, and the contract
+// tests parse real answers with them.
+import { z } from 'zod';
+
+const nullableNumber = z.number().nullable();
+const runRole = z.enum(['source', 'target', 'baseline']);
+const runStatus = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted']);
+
+export const appInfoSchema = z.object({
+  appVersion: z.string(),
+  tfjsVersion: z.string(),
+  dataFolder: z.string(),
+  databaseFile: z.string(),
+  platform: z.string(),
+  /** How the renderer is connected: 'electron' or 'browser'. */
+  mode: z.enum(['electron', 'browser']),
+  backend: z.object({ name: z.string(), skipped: z.array(z.object({ backend: z.string(), reason: z.string() })) }),
+  examples: z.array(z.object({ file: z.string(), name: z.string(), spec: z.unknown() })),
+});
+
+export const datasetPreviewSchema = z.object({
+  description: z.string(),
+  classNames: z.array(z.string()),
+  inputShape: z.array(z.number()),
+  counts: z.object({ train: z.array(z.number()), test: z.array(z.number()) }),
+  samples: z.array(z.union([
+    z.object({ classIndex: z.number(), id: z.string(), kind: z.literal('image'), dataUrl: z.string() }),
+    z.object({ classIndex: z.number(), id: z.string(), kind: z.literal('features'), values: z.array(z.number()) }),
+  ])),
+  warnings: z.array(z.string()),
+});
+
+export const classMetricsSchema = z.object({
+  className: z.string(),
+  precision: z.number(),
+  recall: z.number(),
+  f1: z.number(),
+  support: z.number(),
+});
+
+export const misclassifiedSchema = z.object({
+  id: z.string(),
+  actual: z.number(),
+  predicted: z.number(),
+  confidence: z.number().optional(),
+});
+
+export const epochRowSchema = z.object({
+  epoch: z.number(),
+  durationMs: nullableNumber,
+  loss: nullableNumber,
+  accuracy: nullableNumber,
+  valLoss: nullableNumber,
+  valAccuracy: nullableNumber,
+  samplesPerSec: nullableNumber,
+});
+
+export const runReportSchema = z.object({
+  id: z.string(),
+  role: runRole,
+  status: runStatus,
+  parentRunId: z.string().nullable(),
+  error: z.string().nullable(),
+  backend: z.string().nullable(),
+  durationMs: nullableNumber,
+  architecture: z.string().nullable(),
+  frozenLayers: z.array(z.string()),
+  epochs: z.array(epochRowSchema),
+  evaluation: z.object({
+    accuracy: z.number(),
+    loss: nullableNumber,
+    perClass: z.array(classMetricsSchema),
+    confusionMatrix: z.array(z.array(z.number())),
+    classNames: z.array(z.string()),
+    misclassified: z.array(misclassifiedSchema),
+  }).nullable(),
+  warnings: z.array(z.string()),
+});
+
+export const transferGainSchema = z.object({
+  accuracyDelta: z.number(),
+  epochReachingBaseline: z.number().nullable(),
+  targetAccuracy: z.number(),
+  baselineAccuracy: z.number(),
+});
+
+export const experimentReportSchema = z.object({
+  experimentId: z.string(),
+  name: z.string(),
+  spec: z.unknown(),
+  runs: z.array(runReportSchema),
+  transferGain: transferGainSchema.nullable(),
+});
+
+export const runSchema = z.object({
+  id: z.string(),
+  experimentId: z.string(),
+  experimentName: z.string(),
+  role: runRole,
+  parentRunId: z.string().nullable(),
+  name: z.string().nullable(),
+  status: runStatus,
+  createdAt: z.number(),
+  startedAt: nullableNumber,
+  endedAt: nullableNumber,
+  error: z.string().nullable(),
+  hyperparams: z.record(z.string(), z.unknown()),
+  frozenLayers: z.array(z.string()),
+  environment: z.record(z.string(), z.unknown()).nullable(),
+  dataset: z.unknown(),
+  datasetName: z.string().nullable(),
+  architecture: z.string().nullable(),
+  testAccuracy: nullableNumber,
+  ownerPid: nullableNumber,
+  runDir: z.string().nullable(),
+  notes: z.string(),
+  tags: z.array(z.string()),
+});
+
+export const runPageSchema = z.object({ rows: z.array(runSchema), total: z.number() });
+
+export const metricSeriesSchema = z.object({
+  name: z.string(),
+  epoch: z.array(z.number()),
+  step: z.array(z.number().nullable()),
+  value: z.array(z.number().nullable()),
+  wallMs: z.array(z.number()),
+});
+
+export const runDetailSchema = z.object({
+  run: runSchema,
+  report: runReportSchema,
+  curves: z.array(metricSeriesSchema),
+  artifacts: z.array(z.object({ kind: z.string(), path: z.string(), sizeBytes: nullableNumber, createdAt: z.number() })),
+  children: z.array(z.object({ id: z.string(), role: runRole, status: runStatus })),
+  experimentSpec: z.unknown(),
+});
+
+export const comparisonSchema = z.object({
+  runs: z.array(runDetailSchema),
+  /** Every hyperparameter key with each run's value (JSON text), and whether they differ. */
+  parameters: z.array(z.object({ key: z.string(), values: z.array(z.string()), differs: z.boolean() })),
+});
+
+export const modelSummarySchema = z.object({
+  name: z.string(),
+  layers: z.array(z.object({
+    name: z.string(),
+    type: z.string(),
+    outputShape: z.array(z.number().nullable()),
+    params: z.number(),
+    trainable: z.boolean(),
+  })),
+  totalParams: z.number(),
+  trainableParams: z.number(),
+  frozenParams: z.number(),
+});
+
+const stepProgressSchema = z.object({
+  epoch: z.number(),
+  step: z.number(),
+  stepsPerEpoch: z.number(),
+  globalStep: z.number(),
+  loss: z.number(),
+  accuracy: z.number(),
+  samplesPerSec: z.number(),
+  etaMs: z.number(),
+});
+
+const epochMetricsSchema = z.object({
+  epoch: z.number(),
+  durationMs: z.number(),
+  loss: z.number(),
+  accuracy: z.number(),
+  valLoss: z.number().optional(),
+  valAccuracy: z.number().optional(),
+  samplesPerSec: z.number(),
+});
+
+export const runStatusEventSchema = z.object({ experimentId: z.string(), runId: z.string(), status: runStatus, error: z.string().optional() });
+export const runStepEventSchema = z.object({ experimentId: z.string(), runId: z.string(), progress: stepProgressSchema });
+export const runEpochEventSchema = z.object({ experimentId: z.string(), runId: z.string(), metrics: epochMetricsSchema });
+export const experimentFinishedEventSchema = z.object({
+  experimentId: z.string(),
+  status: z.enum(['completed', 'failed', 'cancelled']),
+  transferGain: transferGainSchema.optional(),
+});
+
+export type AppInfo = z.infer<typeof appInfoSchema>;
+export type DatasetPreview = z.infer<typeof datasetPreviewSchema>;
+export type RunReport = z.infer<typeof runReportSchema>;
+export type ExperimentReport = z.infer<typeof experimentReportSchema>;
+export type RunInfo = z.infer<typeof runSchema>;
+export type RunPageInfo = z.infer<typeof runPageSchema>;
+export type RunDetail = z.infer<typeof runDetailSchema>;
+export type Comparison = z.infer<typeof comparisonSchema>;
+export type ModelSummaryInfo = z.infer<typeof modelSummarySchema>;
+export type MetricSeriesInfo = z.infer<typeof metricSeriesSchema>;
+export type TransferGainInfo = z.infer<typeof transferGainSchema>;
