@@ -11,6 +11,8 @@ export type Route =
 export function parseRoute(hash: string): Route {
   const [path, query = ''] = hash.replace(/^#/, '').split('?');
   const parts = path.split('/').filter(Boolean);
+  // Parsed once into a plain value; nothing observes it, so no reactive wrapper is needed.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   const params = new URLSearchParams(query);
   switch (parts[0]) {
     case 'runs':

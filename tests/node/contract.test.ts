@@ -1,0 +1,126 @@
+// The contract against the real core: answers of real handlers parse with the contract's
+// result schemas, and the dispatch wrapper refuses bad calls without touching the store.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { methods, events } from '../../preload/contract';
+import { createAppContext, type AppContext } from '../../main/services/app-context';
+import { createHandlers, type Handlers } from '../../main/services/handlers';
+import { dispatch } from '../../main/services/dispatch';
+import { toContractEvent } from '../../main/services/contract-events';
+import type { SupervisorEvent } from '../../main/training/supervisor';
+import { tinySpec } from './training/tiny-specs';
+
+let dir: string;
+let app: AppContext;
+let handlers: Handlers;
+const seen: SupervisorEvent[] = [];
+let experimentId: string;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-contract-'));
+  app = createAppContext({ databaseFile: path.join(dir, 'db.sqlite') });
+  handlers = createHandlers(app, 'browser');
+  app.supervisor.subscribe((e) => seen.push(e));
+  const started = await dispatch(handlers, 'experiments.start', { spec: tinySpec({ baseline: true }) });
+  if ('error' in started) throw new Error(started.error.message);
+  experimentId = (started.result as { experimentId: string }).experimentId;
+  await app.supervisor.get(experimentId)?.done;
+}, 120_000);
+
+afterAll(async () => {
+  await app.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function ok(method: keyof typeof methods, args: unknown): Promise<unknown> {
+  const response = await dispatch(handlers, method, args);
+  if ('error' in response) throw new Error(`${method}: ${response.error.message}`);
+  const parsed = methods[method].result.safeParse(response.result);
+  if (!parsed.success) throw new Error(`${method} answered outside its schema: ${parsed.error.message}`);
+  return response.result;
+}
+
+describe('contract answers from the real core', () => {
+  it('every read method answers within its result schema', async () => {
+    const report = (await ok('experiments.get', { experimentId })) as { runs: { id: string; role: string }[] };
+    const target = report.runs.find((r) => r.role === 'target')!;
+    const source = report.runs.find((r) => r.role === 'source')!;
+    await ok('app.info', {});
+    await ok('runs.list', { sort: 'testAccuracy', order: 'desc', limit: 10 });
+    await ok('runs.get', { runId: target.id });
+    await ok('runs.compare', { runIds: [source.id, target.id] });
+    await ok('runs.exportCsv', { role: 'target' });
+    await ok('runs.exportBundle', { runId: target.id });
+    await ok('models.summary', { runId: target.id });
+    await ok('models.summary', { architecture: 'small-cnn', inputShape: [28, 28, 1], numClasses: 10 });
+    await ok('datasets.preview', { dataset: { kind: 'builtin', name: 'shapes', limitPerClass: 5 }, perClass: 2 });
+    await ok('experiments.running', {});
+    await ok('experiments.validate', { spec: { name: 'x' } });
+  });
+
+  it('events relayed from a real run fit the contract', () => {
+    expect(seen.length).toBeGreaterThan(5);
+    for (const event of seen) {
+      const { name, payload } = toContractEvent(event);
+      expect(events[name].safeParse(payload).success).toBe(true);
+    }
+    expect(seen.some((e) => e.type === 'run-epoch')).toBe(true);
+  });
+
+  it('the runs list CSV holds the runs with a header', async () => {
+    const { csv } = (await ok('runs.exportCsv', {})) as { csv: string };
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0].split(',')).toContain('test_accuracy');
+    expect(lines).toHaveLength(4);
+  });
+
+  it('predicts on an uploaded image and exports the model', async () => {
+    const sharp = (await import('sharp')).default;
+    const png = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#ff0000' } }).png().toBuffer();
+    const report = (await ok('experiments.get', { experimentId })) as { runs: { id: string; role: string }[] };
+    const target = report.runs.find((r) => r.role === 'target')!;
+    const { predictions } = (await ok('models.predict', { runId: target.id, images: [`data:image/png;base64,${png.toString('base64')}`], top: 2 })) as {
+      predictions: { top: { className: string; probability: number }[] }[];
+    };
+    expect(predictions[0].top.map((t) => t.className).sort()).toEqual(['circle', 'square']);
+    expect(predictions[0].top[0].probability + predictions[0].top[1].probability).toBeCloseTo(1, 4);
+    const out = path.join(dir, 'exported');
+    await ok('models.export', { runId: target.id, folder: out });
+    expect(fs.existsSync(path.join(out, 'model.json'))).toBe(true);
+  });
+});
+
+describe('dispatch refuses bad calls and writes nothing', () => {
+  it('answers unknown methods and malformed arguments with errors', async () => {
+    const before = app.store.db.prepare('SELECT (SELECT count(*) FROM experiments) e, (SELECT count(*) FROM runs) r').get();
+    const bad: [unknown, unknown][] = [
+      ['nope', {}],
+      ['__proto__', {}],
+      ['toString', {}],
+      ['experiments.start', null],
+      ['experiments.start', { spec: tinySpec(), extra: 1 }],
+      ['experiments.start', { spec: { name: 'x', source: { dataset: { kind: 'builtin', name: 'mnist' }, model: { architecture: 'seed-cnn' } }, evil: true } }],
+      ['experiments.start', JSON.parse('{"spec": {"__proto__": {"polluted": 1}}}')],
+      ['runs.tag', { runId: 'x'.repeat(1_000_000), tag: 't' }],
+      ['runs.tag', JSON.parse('{"runId": "abc", "tag": "t", "__proto__": {"polluted": 1}}')],
+      ['runs.list', { limit: -1 }],
+      ['runs.list', { sort: 'id; DROP TABLE runs' }],
+      ['models.predict', { runId: 'abc', images: ['javascript:alert(1)'] }],
+    ];
+    for (const [method, args] of bad) {
+      const response = await dispatch(handlers, method, args);
+      expect('error' in response, `${String(method)} ${JSON.stringify(args)?.slice(0, 80)}`).toBe(true);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const after = app.store.db.prepare('SELECT (SELECT count(*) FROM experiments) e, (SELECT count(*) FROM runs) r').get();
+    expect(after).toEqual(before);
+  });
+
+  it('names the bad field of an invalid spec', async () => {
+    const response = await dispatch(handlers, 'experiments.start', { spec: { name: 'x', source: { dataset: { kind: 'builtin', name: 'mnist' }, model: { architecture: 'resnet' } } } });
+    expect('error' in response && response.error.code).toBe('invalid-spec');
+    expect('error' in response && response.error.message).toMatch(/source/);
+  });
+});
