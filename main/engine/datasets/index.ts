@@ -3,11 +3,12 @@
 // every kind shares, so they behave the same everywhere.
 import path from 'node:path';
 import type { DatasetSpec } from '../spec';
-import { DatasetError, type Dataset } from './dataset';
+import type { Dataset } from './dataset';
 import { loadBuiltinMnist } from './builtin-mnist';
 import { loadBuiltinShapes } from './builtin-shapes';
 import { loadCifar10Folder } from './cifar10';
 import { loadCsvFiles } from './csv';
+import { loadDownloadedDataset } from '../downloads/downloaded-dataset';
 import { finishDataset } from './finish-dataset';
 import { loadImageFolder } from './folder';
 import { describeIdx, loadIdxFiles } from './idx';
@@ -50,7 +51,7 @@ async function loadSource(spec: DatasetSpec, opts: LoadOptions): Promise<SourceD
     case 'csv':
       return loadCsvFiles(resolve(spec.path), spec.label, spec.testPath && resolve(spec.testPath));
     case 'download':
-      throw new DatasetError(`dataset kind "download" (${spec.name}) is not available yet; use kind "idx" or "cifar10" on downloaded files`);
+      return loadDownloadedDataset(spec.name, opts);
   }
 }
 

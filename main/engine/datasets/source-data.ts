@@ -3,6 +3,7 @@
 // very end, so a 60,000-image set is not held as floats twice, and class selection and
 // per-class limits only ever copy the samples that are kept.
 import type { builtinDatasetSchema } from '../spec';
+import type { DownloadProgress, DownloadSettings } from '../downloads/cached-file';
 import type { z } from 'zod';
 
 export interface SourceSplit {
@@ -42,6 +43,10 @@ export interface LoadOptions {
   baseFolder?: string;
   /** Called as work advances (files read, images decoded); total may be an estimate. */
   onProgress?: (done: number, total: number) => void;
+  /** The 'download' kind: called as bytes arrive, per file (nothing is called when the files are cached). */
+  onDownloadProgress?: (progress: DownloadProgress) => void;
+  /** The 'download' kind: a mirror, replacement checksums, timeout, cancellation. */
+  download?: DownloadSettings;
 }
 
 /** Sample ids "train/0", "train/1", … for sources whose samples have no names of their own. */

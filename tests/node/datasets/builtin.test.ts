@@ -117,8 +117,4 @@ describe('built-in data files', () => {
       'built-in data file not found: /no/such/folder/data/mnist-builtin-images-idx3-ubyte.gz',
     );
   });
-
-  it('say that "download" is not available yet', async () => {
-    await expect(loadDataset({ kind: 'download', name: 'cifar10' }, { seed: 1 })).rejects.toThrow(/"download" \(cifar10\) is not available yet/);
-  });
 });
