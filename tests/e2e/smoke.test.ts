@@ -44,7 +44,7 @@ describe('e2e harness: static renderer in Chromium', () => {
       if (msg.text().includes('Content Security Policy')) cspViolations.push(msg.text());
     });
     await page.goto(url);
-    await expect(page.getByRole('button', { name: 'Runs' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('link', { name: 'Runs' }).isVisible()).resolves.toBe(true);
     await page.screenshot({ path: path.join(screenshotDir(), 'smoke-shell.png') });
 
     await page.evaluate(() => {

@@ -55,6 +55,7 @@ const sortValue: Record<RunSortColumn, (r: Run) => string | number | null> = {
   architecture: (r) => r.architecture,
   datasetName: (r) => r.datasetName,
   experimentName: (r) => r.experimentName.toLowerCase(),
+  duration: (r) => (r.startedAt !== null && r.endedAt !== null ? r.endedAt - r.startedAt : null),
 };
 
 /** What the list should return, computed the slow, obvious way. */
