@@ -2,13 +2,18 @@
 //   transfer-lab run <spec.json> [--db <file>] [--json]
 //   transfer-lab runs [--json] [--status S] [--role R] [--text T] [--limit N]
 //   transfer-lab show <run id> [--json]
+//   transfer-lab train-more <run id> --epochs N [--json]
+//   transfer-lab resume <run id> [--json]
 //   transfer-lab doctor
 //   transfer-lab schema
+//   transfer-lab web [--port N] [--open | --no-open]
 // Bad input ends with one clear line on stderr and a non-zero exit, never a stack trace.
 import { parseArgs } from 'node:util';
 import { runCommand } from './cli/run-command';
 import { runsCommand, showCommand } from './cli/history-commands';
 import { doctorCommand } from './cli/doctor-command';
+import { webCommand } from './cli/web-command';
+import { trainMoreCommand, resumeCommand } from './cli/continue-commands';
 import { experimentSpecJsonSchema } from './engine/spec';
 import { UserError } from './cli/user-error';
 
@@ -20,8 +25,14 @@ Commands:
       --json          print one JSON object with the results at the end
   runs                list recorded runs   [--json] [--status S] [--role R] [--text T] [--limit N]
   show <run id>       one run's settings, curves and evaluation   [--json]
+  train-more <run id> --epochs N
+                      train a completed run N more epochs, as a new linked run   [--json]
+  resume <run id>     continue an interrupted, failed or cancelled run from its last checkpoint   [--json]
   doctor              backends, versions and the data folder
   schema              print the JSON Schema of experiment specs
+  web                 browser mode: serve the app on 127.0.0.1 and print its URL (with a token)
+      --port <N>      port to listen on (default 0: any free port)
+      --open          also open the URL in the default browser (default: --no-open)
 
 Environment: TRANSFER_LAB_HOME overrides the data folder.`;
 
@@ -38,8 +49,10 @@ async function main(argv: string[]): Promise<number> {
       role: { type: 'string' },
       text: { type: 'string' },
       limit: { type: 'string' },
+      epochs: { type: 'string' },
       port: { type: 'string' },
       'no-open': { type: 'boolean', default: false },
+      open: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -56,8 +69,17 @@ async function main(argv: string[]): Promise<number> {
     case 'show':
       if (positionals.length !== 1) throw new UserError('show needs a run id: transfer-lab show <run id>');
       return showCommand(positionals[0], { db: values.db, json: values.json });
+    case 'train-more':
+      if (positionals.length !== 1) throw new UserError('train-more needs a run id: transfer-lab train-more <run id> --epochs N');
+      return trainMoreCommand(positionals[0], values.epochs, { db: values.db, json: values.json });
+    case 'resume':
+      if (positionals.length !== 1) throw new UserError('resume needs a run id: transfer-lab resume <run id>');
+      return resumeCommand(positionals[0], { db: values.db, json: values.json });
     case 'doctor':
       return doctorCommand({ db: values.db });
+    case 'web':
+      if (positionals.length !== 0) throw new UserError('web takes no arguments: transfer-lab web [--port N] [--open]');
+      return webCommand({ port: values.port, db: values.db, open: values.open && !values['no-open'] });
     case 'schema':
       process.stdout.write(JSON.stringify(experimentSpecJsonSchema(), null, 2) + '\n');
       return 0;

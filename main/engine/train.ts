@@ -31,9 +31,35 @@ export interface StepProgress {
   etaMs: number;
 }
 
+/** What a checkpoint needs after an epoch: the metrics, the optimizer and the early-stopping state. */
+export interface EpochEnd {
+  metrics: EpochMetrics;
+  optimizer: tf.Optimizer;
+  /** The monitored value (validation loss, or training loss without validation) of this epoch. */
+  monitored: number;
+  /** True when this epoch has the lowest monitored value so far. */
+  improved: boolean;
+  earlyStopping: EarlyStoppingState;
+}
+
+/** Early-stopping bookkeeping, saved with checkpoints so a resumed run stops where the original would have. */
+export interface EarlyStoppingState {
+  best: number;
+  sinceBest: number;
+}
+
+/** An optimizer's state as plain arrays (tf.Optimizer.getWeights, in order), for checkpoints. */
+export interface OptimizerStateEntry {
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
+
 export interface TrainCallbacks {
   onStep?: (progress: StepProgress) => void;
   onEpoch?: (metrics: EpochMetrics) => void | Promise<void>;
+  /** Awaited after every completed epoch (after onEpoch); checkpoints are written here. */
+  afterEpoch?: (end: EpochEnd) => Promise<void>;
   /** Polled between steps; true stops training after the current step. */
   shouldStop?: () => boolean;
 }
@@ -57,6 +83,10 @@ export interface TrainOptions {
   progressIntervalMs?: number;
   /** Epoch to start counting from (resume / train more). */
   firstEpoch?: number;
+  /** Optimizer state to continue from (a checkpoint's); a fresh optimizer otherwise. */
+  optimizerState?: OptimizerStateEntry[];
+  /** Early-stopping state to continue from. */
+  earlyStopping?: EarlyStoppingState;
 }
 
 export interface TrainResult {
@@ -131,6 +161,34 @@ export async function measure(model: tf.LayersModel, split: Split, inputShape: n
   return { loss: count ? loss[0] / count : 0, accuracy: count ? correct[0] / count : 0 };
 }
 
+/**
+ * The seed of one epoch's shuffle (and augmentation): derived from the run's seed and the
+ * epoch number rather than drawn from one stream, so a run resumed at epoch k shuffles
+ * exactly as the uninterrupted run would have.
+ */
+export function epochSeed(seed: number, epoch: number): number {
+  return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(epoch, 0xc2b2ae35)) >>> 0;
+}
+
+/** Reads an optimizer's state into plain arrays (the tensors stay owned by the optimizer). */
+export async function readOptimizerState(optimizer: tf.Optimizer): Promise<OptimizerStateEntry[]> {
+  const named = await optimizer.getWeights();
+  const entries: OptimizerStateEntry[] = [];
+  for (const { name, tensor } of named) {
+    entries.push({ name, shape: tensor.shape.slice(), values: Float32Array.from(await tensor.data()) });
+  }
+  // getWeights creates the iteration-count scalar afresh; the other tensors are the optimizer's own variables.
+  for (const { name, tensor } of named) if (name === 'iter') tensor.dispose();
+  return entries;
+}
+
+async function restoreOptimizerState(optimizer: tf.Optimizer, state: OptimizerStateEntry[]): Promise<void> {
+  const named = state.map((entry) => ({ name: entry.name, tensor: tf.tensor(entry.values, entry.shape) }));
+  // The optimizer turns each tensor into its own variable (sharing the data), so ours can go.
+  await optimizer.setWeights(named);
+  for (const { tensor } of named) tensor.dispose();
+}
+
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
@@ -152,13 +210,13 @@ export async function trainModel(
   const optimizer = createOptimizer(training);
   const trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const forward = options.forward ?? ((xs: tf.Tensor) => model.apply(xs, { training: true }) as tf.Tensor);
-  const rng = createRng(options.seed);
+  if (options.optimizerState && options.optimizerState.length > 0) await restoreOptimizerState(optimizer, options.optimizerState);
   const progressInterval = options.progressIntervalMs ?? 250;
   const firstEpoch = options.firstEpoch ?? 1;
 
   const epochs: EpochMetrics[] = [];
-  let best = Number.POSITIVE_INFINITY;
-  let sinceBest = 0;
+  let best = options.earlyStopping?.best ?? Number.POSITIVE_INFINITY;
+  let sinceBest = options.earlyStopping?.sinceBest ?? 0;
   let stoppedEarly = false;
   let cancelled = false;
   let globalStep = 0;
@@ -169,6 +227,7 @@ export async function trainModel(
     for (let e = 0; e < training.epochs && !cancelled && !stoppedEarly; e++) {
       const epoch = firstEpoch + e;
       const epochStart = performance.now();
+      const rng = createRng(epochSeed(options.seed, epoch));
       const order = shuffledIndices(count, rng);
       // Running sums stay on the device; they are read once per epoch and when progress is reported.
       let lossSum = tf.scalar(0);
@@ -247,15 +306,17 @@ export async function trainModel(
       epochs.push(metrics);
       await callbacks.onEpoch?.(metrics);
 
-      if (training.earlyStopping) {
-        const monitored = metrics.valLoss ?? metrics.loss;
-        if (monitored < best - 1e-6) {
-          best = monitored;
-          sinceBest = 0;
-        } else if (++sinceBest >= training.earlyStopping.patience) {
-          stoppedEarly = true;
-        }
+      // The best epoch is tracked always (checkpoints keep it); it stops training only with earlyStopping.
+      const monitored = metrics.valLoss ?? metrics.loss;
+      const improved = monitored < best - 1e-6;
+      if (improved) {
+        best = monitored;
+        sinceBest = 0;
+      } else {
+        sinceBest += 1;
+        if (training.earlyStopping && sinceBest >= training.earlyStopping.patience) stoppedEarly = true;
       }
+      await callbacks.afterEpoch?.({ metrics, optimizer, monitored, improved, earlyStopping: { best, sinceBest } });
       if (callbacks.shouldStop?.()) cancelled = true;
     }
   } finally {

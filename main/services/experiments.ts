@@ -2,9 +2,10 @@
 // and report on it. Transport-free: the CLI, Electron IPC and browser mode all call this.
 import fs from 'node:fs';
 import { parseExperimentSpec, type ExperimentSpec } from '../engine/spec';
+import { checkpointFolders, readCheckpointInfo } from '../engine/checkpoints';
 import type { Store, Run } from '../store';
 import type { Supervisor, JobOutcome } from '../training/supervisor';
-import type { Job, PhasePlan } from '../training/protocol';
+import type { Continuation, Job, PhasePlan } from '../training/protocol';
 import type { RunRole } from '../training/roles';
 import { buildExperimentReport, type ExperimentReport } from './experiment-report';
 
@@ -80,8 +81,92 @@ export class ExperimentService {
     return true;
   }
 
+  /**
+   * Trains a completed run for `epochs` more epochs, as a new run of the same experiment and
+   * role whose parent is that run; it starts from the run's last checkpoint (weights and
+   * optimizer state) and numbers its epochs on from there.
+   */
+  async trainMore(runIdOrPrefix: string, epochs: number): Promise<StartedExperiment> {
+    if (!Number.isInteger(epochs) || epochs < 1 || epochs > 10_000) {
+      throw new ExperimentError(`epochs: expected a whole number from 1 to 10000, got ${epochs}`);
+    }
+    const run = this.requireRun(runIdOrPrefix);
+    if (run.status !== 'completed') {
+      throw new ExperimentError(`run ${run.id} is ${run.status}; train more continues a completed run (use resume for an interrupted, failed or cancelled one)`);
+    }
+    return this.continueRun(run, 'train-more', () => epochs);
+  }
+
+  /**
+   * Continues an interrupted, failed or cancelled run from its last checkpoint, as a new run
+   * (same experiment and role, parent = that run) that trains the epochs the run had left.
+   * The old run keeps its status and history; the new one starts at the checkpoint's epoch + 1.
+   */
+  async resume(runIdOrPrefix: string): Promise<StartedExperiment> {
+    const run = this.requireRun(runIdOrPrefix);
+    if (!['interrupted', 'failed', 'cancelled'].includes(run.status)) {
+      throw new ExperimentError(`run ${run.id} is ${run.status}; only an interrupted, failed or cancelled run can be resumed (use train more for a completed one)`);
+    }
+    return this.continueRun(run, 'resume', (info) => Math.max(0, info.plannedLastEpoch - info.epoch));
+  }
+
   report(experimentId: string): ExperimentReport {
     return buildExperimentReport(this.ctx.store, experimentId);
+  }
+
+  private requireRun(idOrPrefix: string): Run {
+    const { runs } = this.ctx.store;
+    try {
+      return runs.require(runs.resolveId(idOrPrefix));
+    } catch (err) {
+      throw new ExperimentError((err as Error).message);
+    }
+  }
+
+  private async continueRun(
+    run: Run,
+    kind: Continuation['kind'],
+    epochsFor: (info: NonNullable<Awaited<ReturnType<typeof readCheckpointInfo>>>) => number,
+  ): Promise<StartedExperiment> {
+    const { store, supervisor } = this.ctx;
+    if (supervisor.get(run.experimentId)) {
+      throw new ExperimentError(`experiment ${run.experimentId} is still running; wait for it to finish before continuing run ${run.id}`);
+    }
+    const checkpointDir = run.runDir ? checkpointFolders(run.runDir).last : null;
+    const info = checkpointDir ? await readCheckpointInfo(checkpointDir) : null;
+    if (!checkpointDir || !info) {
+      throw new ExperimentError(`run ${run.id} has no checkpoint to continue from (it finished no epoch, or was trained before checkpoints were kept)`);
+    }
+    const spec = parseExperimentSpec(store.experiments.require(run.experimentId).spec, `the spec of experiment ${run.experimentId}`);
+    const continuation: Continuation = { kind, fromRunId: run.id, checkpointDir, epochs: epochsFor(info) };
+    if (run.role === 'target' && spec.target?.regularization.kind === 'l2-sp') {
+      const source = this.sourceRunOf(run);
+      if (!source) throw new ExperimentError(`run ${run.id} uses L2-SP but its source run cannot be found`);
+      continuation.sourceModelDir = this.modelDir(source);
+    }
+    const created = store.runs.create({ experimentId: run.experimentId, role: run.role, parentRunId: run.id, ownerPid: process.pid });
+    const phase: PhasePlan = { role: created.role, runId: created.id, runDir: created.runDir ?? '' };
+    fs.mkdirSync(phase.runDir, { recursive: true });
+    const job: Job = {
+      experimentId: run.experimentId,
+      spec,
+      phases: [phase],
+      dataFolder: this.ctx.dataFolder,
+      appVersion: this.ctx.appVersion,
+      continuation,
+    };
+    const running = supervisor.start(job);
+    return { experimentId: run.experimentId, runs: [{ id: phase.runId, role: phase.role }], done: running.done };
+  }
+
+  /** The source run a target run descends from (through earlier continuations of it). */
+  private sourceRunOf(run: Run): Run | undefined {
+    let current: Run | null = run;
+    for (let hops = 0; current && hops < 1000; hops++) {
+      if (current.role === 'source') return current;
+      current = current.parentRunId ? this.ctx.store.runs.get(current.parentRunId) : null;
+    }
+    return undefined;
   }
 
   private reusableSourceRun(idOrPrefix: string): Run {

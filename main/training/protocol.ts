@@ -23,6 +23,24 @@ export interface Job {
   /** Folder for downloads and caches. */
   dataFolder: string;
   appVersion: string;
+  /**
+   * Set when the job continues an earlier run (train more, resume) instead of running the
+   * spec's phases: `phases` then holds the one new run, with the earlier run's role.
+   */
+  continuation?: Continuation;
+}
+
+/** A new run that starts from an earlier run's last checkpoint. */
+export interface Continuation {
+  kind: 'train-more' | 'resume';
+  /** The run being continued (the new run's parent). */
+  fromRunId: string;
+  /** That run's checkpoint folder (…/checkpoints/last). */
+  checkpointDir: string;
+  /** Epochs the new run trains (0 for a resume whose last epoch was already done). */
+  epochs: number;
+  /** For a target run under L2-SP: the source model whose weights it is pulled toward. */
+  sourceModelDir?: string;
 }
 
 export type ToWorker =

@@ -117,7 +117,10 @@ function smallCnn(inputShape: [number, number, number], numClasses: number, seed
         useBias: false,
         kernelInitializer: seededGlorot(seed, `conv${b}`),
       }),
-      tf.layers.batchNormalization({ name: `bn${b}` }),
+      // Momentum 0.9 rather than Keras's 0.99: runs here are often a few hundred steps,
+      // too few for 0.99's moving statistics to settle, which made evaluation (which uses
+      // them) far worse than training.
+      tf.layers.batchNormalization({ name: `bn${b}`, momentum: 0.9 }),
       tf.layers.reLU({ name: `relu${b}` }),
       tf.layers.maxPooling2d({ name: `pool${b}`, poolSize: 2 }),
     );

@@ -1,0 +1,89 @@
+// A new run that continues an earlier one from its last checkpoint: "train more" (a completed
+// run, N more epochs) or "resume" (an interrupted, failed or cancelled run, up to the epochs it
+// had planned). The new run has the earlier run's role and data (same spec, seed and split),
+// starts from the checkpoint's weights and optimizer state, and numbers its epochs on from
+// the checkpoint's. Because each epoch's shuffle is seeded by its number (train.ts), a resumed
+// run trains exactly the epochs the original would have.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { loadDataset, conformDataset } from '../engine/datasets';
+import { applyFreeze, getWeightsSnapshot, loadModel, resolveFrozenLayers } from '../engine/models';
+import { readCheckpoint, checkpointFolders, checkpointSize, existingCheckpointFolder } from '../engine/checkpoints';
+import type { RegularizationSpec } from '../engine/spec';
+import type { Continuation } from './protocol';
+import { trainPhase, type PhaseContext, type PhaseInput } from './train-phase';
+import { architectureOf, baselineRegularization } from './phase-settings';
+
+export async function continueRun(ctx: PhaseContext, continuation: Continuation): Promise<void> {
+  const { job } = ctx;
+  const spec = job.spec;
+  if (job.phases.length !== 1) throw new Error(`a continuation job has exactly one run, got ${job.phases.length}`);
+  const plan = job.phases[0];
+  const checkpoint = await readCheckpoint(continuation.checkpointDir);
+  const { model, info } = checkpoint;
+  const inputShape = model.inputs[0].shape.slice(1) as number[];
+
+  let input: Omit<PhaseInput, 'model' | 'start' | 'architecture' | 'extraHyperparams'>;
+  if (plan.role === 'source') {
+    if ('run' in spec.source) throw new Error('this experiment reused an earlier source run; continue that run instead');
+    const data = conformDataset(await loadDataset(spec.source.dataset, { seed: spec.seed, dataFolder: job.dataFolder }), inputShape);
+    input = { data, datasetSpec: spec.source.dataset, training: spec.source.training, frozenLayers: [] };
+  } else {
+    const target = spec.target;
+    if (!target) throw new Error(`the experiment's spec has no target, so its ${plan.role} run cannot be continued`);
+    const data = conformDataset(await loadDataset(target.dataset, { seed: spec.seed, dataFolder: job.dataFolder }), inputShape);
+    if (plan.role === 'target') {
+      const frozen = resolveFrozenLayers(model, target.freeze);
+      applyFreeze(model, frozen);
+      input = {
+        data,
+        datasetSpec: target.dataset,
+        training: target.training,
+        frozenLayers: frozen,
+        regularization: await targetRegularization(target.regularization, target.head, continuation),
+      };
+    } else {
+      input = { data, datasetSpec: target.dataset, training: target.training, frozenLayers: [], regularization: { spec: baselineRegularization(target.regularization) } };
+    }
+  }
+
+  await carryOverBestCheckpoint(ctx, continuation, plan.runId, plan.runDir);
+  const firstEpoch = info.epoch + 1;
+  const what = continuation.kind === 'resume' ? 'resumed' : 'continued (train more)';
+  await trainPhase(ctx, plan, {
+    ...input,
+    model,
+    training: { ...input.training, epochs: continuation.epochs },
+    architecture: architectureOf(spec),
+    extraHyperparams: {
+      continuation: { kind: continuation.kind, fromRunId: continuation.fromRunId, firstEpoch },
+    },
+    start: {
+      firstEpoch,
+      optimizerState: checkpoint.optimizerState,
+      // Train more asks for N more epochs: patience counts afresh from the best so far.
+      earlyStopping: continuation.kind === 'resume' ? info.earlyStopping : { best: info.earlyStopping.best, sinceBest: 0 },
+      note: `${what} from run ${continuation.fromRunId} after epoch ${info.epoch} (weights and ${info.optimizer} optimizer state from its last checkpoint)`,
+    },
+  });
+}
+
+/** L2-SP's source weights: the source model's, as they were right after transfer. */
+async function targetRegularization(spec: RegularizationSpec, head: 'replace' | 'keep', continuation: Continuation): Promise<PhaseInput['regularization']> {
+  if (spec.kind !== 'l2-sp') return { spec };
+  if (!continuation.sourceModelDir) throw new Error('continuing an L2-SP target run needs its source model, and none was found');
+  const source = await loadModel(continuation.sourceModelDir);
+  const snapshot = getWeightsSnapshot(source);
+  source.dispose();
+  return { spec, source: snapshot, newLayers: head === 'replace' ? ['head'] : [] };
+}
+
+/** The new run's best checkpoint starts as the earlier run's, so "best" means best over the whole lineage. */
+async function carryOverBestCheckpoint(ctx: PhaseContext, continuation: Continuation, runId: string, runDir: string): Promise<void> {
+  const parentBest = await existingCheckpointFolder(path.join(path.dirname(continuation.checkpointDir), 'best'));
+  if (!parentBest) return;
+  const { best } = checkpointFolders(runDir);
+  await fs.mkdir(path.dirname(best), { recursive: true });
+  await fs.cp(parentBest, best, { recursive: true });
+  ctx.report({ type: 'artifact', runId, kind: 'checkpoint', path: best, sizeBytes: await checkpointSize(best) });
+}

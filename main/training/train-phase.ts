@@ -1,0 +1,161 @@
+// One training phase (source, target, baseline, or a continuation of one): split off the
+// validation set, choose frozen-feature caching, regularisation and augmentation, train with a
+// checkpoint after every epoch, then evaluate and save the full model. Runs in the worker.
+import * as tf from '@tensorflow/tfjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Dataset } from '../engine/datasets/dataset';
+import { trainModel, splitValidation, readOptimizerState, type EarlyStoppingState, type OptimizerStateEntry } from '../engine/train';
+import { evaluateModel } from '../engine/evaluate';
+import { saveModel } from '../engine/models';
+import { planFeatureCache, cacheFrozenFeatures } from '../engine/feature-cache';
+import { createPenalty, type PenaltyContext } from '../engine/regularization';
+import { createAugmenter, describeAugmentation, isAugmentationOn } from '../engine/augmentation';
+import { checkpointSize, writeCheckpoint } from '../engine/checkpoints';
+import type { DatasetSpec, RegularizationSpec, TrainingSpec } from '../engine/spec';
+import type { EnvironmentInfo, FromWorker, Job, PhasePlan } from './protocol';
+
+export type Report = (message: FromWorker) => void;
+
+export interface PhaseContext {
+  job: Job;
+  report: Report;
+  isCancelled: () => boolean;
+  environment: EnvironmentInfo;
+  backendNotes: string[];
+}
+
+export interface PhaseOutcome {
+  model: tf.LayersModel;
+  cancelled: boolean;
+}
+
+/** Where a continued run (resume, train more) picks up. */
+export interface PhaseStart {
+  firstEpoch: number;
+  optimizerState: OptimizerStateEntry[];
+  earlyStopping: EarlyStoppingState;
+  note: string;
+}
+
+export interface PhaseInput {
+  model: tf.LayersModel;
+  data: Dataset;
+  datasetSpec: DatasetSpec;
+  training: TrainingSpec;
+  architecture: string;
+  frozenLayers: string[];
+  extraHyperparams: Record<string, unknown>;
+  regularization?: { spec: RegularizationSpec } & PenaltyContext;
+  start?: PhaseStart;
+}
+
+export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: PhaseInput): Promise<PhaseOutcome> {
+  const { report, job } = ctx;
+  const { model, data, training } = input;
+  const inputShape = data.inputShape;
+  const numClasses = data.classNames.length;
+  const seed = job.spec.seed;
+  const { train, validation } = splitValidation(data.train, training.validationSplit, seed, inputShape);
+  const notes = [...ctx.backendNotes];
+  if (input.start) notes.push(input.start.note);
+
+  const augmentationOn = isAugmentationOn(training.augmentation);
+  if (isAugmentationOn(training.augmentation)) notes.push(describeAugmentation(training.augmentation));
+  const cachePlan = planFeatureCache(model, input.frozenLayers, {
+    augmentationOn,
+    trainCount: train.y.length,
+    validationCount: validation?.y.length ?? 0,
+  });
+  if (cachePlan.note) notes.push(cachePlan.note);
+  const penalty = input.regularization ? createPenalty(model, input.regularization.spec, input.regularization) : undefined;
+  if (penalty) notes.push(penalty.description);
+
+  report({
+    type: 'phase-started',
+    runId: plan.runId,
+    environment: ctx.environment,
+    architecture: input.architecture,
+    hyperparams: { ...training, seed, ...input.extraHyperparams },
+    frozenLayers: input.frozenLayers,
+    dataset: {
+      description: data.description,
+      classNames: data.classNames,
+      inputShape,
+      train: train.y.length,
+      validation: validation?.y.length ?? 0,
+      test: data.test.y.length,
+    },
+    notes,
+    warnings: data.warnings,
+  });
+
+  // With a cache, the layers above the cut train on precomputed features; they share the
+  // full model's weights, so `model` is what gets checkpointed, evaluated and saved.
+  const cached = cachePlan.cached ? await cacheFrozenFeatures(model, cachePlan, { train, validation }, inputShape) : undefined;
+  const firstEpoch = input.start?.firstEpoch ?? 1;
+  const plannedLastEpoch = firstEpoch + training.epochs - 1;
+  let result;
+  try {
+    result = await trainModel(
+      cached?.rest ?? model,
+      cached ? { train: cached.train, validation: cached.validation } : { train, validation },
+      training,
+      {
+        seed,
+        inputShape: cached?.featureShape ?? inputShape,
+        numClasses,
+        penalty: penalty?.value,
+        augment: createAugmenter(training.augmentation),
+        firstEpoch,
+        optimizerState: input.start?.optimizerState,
+        earlyStopping: input.start?.earlyStopping,
+        callbacks: {
+          onStep: (progress) => report({ type: 'step', runId: plan.runId, progress }),
+          onEpoch: (metrics) => report({ type: 'epoch', runId: plan.runId, metrics }),
+          afterEpoch: async (end) => {
+            const written = await writeCheckpoint(
+              plan.runDir,
+              model,
+              {
+                epoch: end.metrics.epoch,
+                plannedLastEpoch,
+                metrics: end.metrics,
+                monitor: validation ? 'val_loss' : 'loss',
+                earlyStopping: end.earlyStopping,
+                optimizer: training.optimizer,
+              },
+              await readOptimizerState(end.optimizer),
+              end.improved,
+            );
+            for (const folder of written) {
+              report({ type: 'artifact', runId: plan.runId, kind: 'checkpoint', path: folder, sizeBytes: await checkpointSize(folder) });
+            }
+          },
+          shouldStop: ctx.isCancelled,
+        },
+      },
+    );
+  } finally {
+    penalty?.dispose();
+  }
+  if (result.cancelled) {
+    report({ type: 'phase-finished', runId: plan.runId, status: 'cancelled' });
+    return { model, cancelled: true };
+  }
+
+  const evaluation = await evaluateModel(model, data.test, inputShape, data.classNames, 'test');
+  report({ type: 'evaluation', runId: plan.runId, evaluation });
+
+  const modelDir = path.join(plan.runDir, 'model');
+  await saveModel(model, modelDir);
+  report({ type: 'artifact', runId: plan.runId, kind: 'model', path: modelDir, sizeBytes: folderSize(modelDir) });
+  report({ type: 'phase-finished', runId: plan.runId, status: 'completed' });
+  return { model, cancelled: false };
+}
+
+function folderSize(dir: string): number {
+  let total = 0;
+  for (const f of fs.readdirSync(dir)) total += fs.statSync(path.join(dir, f)).size;
+  return total;
+}
