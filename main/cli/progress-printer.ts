@@ -15,6 +15,10 @@ export class ProgressPrinter {
 
   handle(event: SupervisorEvent): void {
     if (event.type === 'experiment-finished') return;
+    if (event.type === 'download-progress') {
+      this.download(event.file, event.received, event.total);
+      return;
+    }
     const role = this.roles.get(event.runId) ?? 'run';
     switch (event.type) {
       case 'run-step': {
@@ -41,6 +45,20 @@ export class ProgressPrinter {
         if (event.status === 'running') this.line(`${role} run ${event.runId} started`);
         else if (event.status !== 'queued') this.line(`${role} run ${event.runId} ${event.status}${event.error ? `: ${event.error}` : ''}`);
         return;
+    }
+  }
+
+  private download(file: string, received: number, total: number | null): void {
+    const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
+    const done = total ? received / total : 0;
+    const text = total
+      ? `downloading ${file} ${'█'.repeat(Math.round(done * BAR_WIDTH)).padEnd(BAR_WIDTH, '░')} ${mb(received)} of ${mb(total)}`
+      : `downloading ${file} ${mb(received)}`;
+    if (this.out.isTTY) {
+      this.out.write(`\r${text.slice(0, (this.out.columns ?? 120) - 1)}\x1b[K`);
+      this.liveLine = true;
+    } else if (total !== null && received === total) {
+      this.line(`downloaded ${file} (${mb(total)})`);
     }
   }
 

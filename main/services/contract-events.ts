@@ -14,6 +14,8 @@ export function toContractEvent(event: SupervisorEvent): ContractEvent {
       return { name: 'run-epoch', payload: { experimentId: event.experimentId, runId: event.runId, metrics: event.metrics } };
     case 'run-evaluation':
       return { name: 'run-evaluation', payload: { experimentId: event.experimentId, runId: event.runId, accuracy: event.evaluation.accuracy } };
+    case 'download-progress':
+      return { name: 'download-progress', payload: { name: event.name, file: event.file, received: event.received, total: event.total } };
     case 'experiment-finished':
       return { name: 'experiment-finished', payload: { experimentId: event.experimentId, status: event.status, transferGain: event.transferGain } };
   }

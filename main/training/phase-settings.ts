@@ -1,4 +1,7 @@
 // Settings a phase derives from the experiment spec, shared by a fresh job and a continued run.
+import type { LoadOptions } from '../engine/datasets';
+import type { Job } from './protocol';
+import type { Report } from './train-phase';
 import type * as tf from '@tensorflow/tfjs';
 import type { ExperimentSpec, RegularizationSpec } from '../engine/spec';
 import { applyFreeze, buildModel, reinitialisedCopy } from '../engine/models';
@@ -32,4 +35,13 @@ export function baselineModel(spec: ExperimentSpec, transferred: tf.LayersModel,
   const model = arch ? buildModel(arch, inputShape, numClasses, spec.seed + 1) : reinitialisedCopy(transferred);
   applyFreeze(model, []);
   return model;
+}
+
+/** How the job's datasets load: seeded, cached in the data folder, downloads reported. */
+export function loadOptions(job: Job, report: Report): LoadOptions {
+  return {
+    seed: job.spec.seed,
+    dataFolder: job.dataFolder,
+    onDownloadProgress: (p) => report({ type: 'download-progress', name: p.name, file: p.file, received: p.received, total: p.total ?? null }),
+  };
 }

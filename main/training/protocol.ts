@@ -84,5 +84,6 @@ export type FromWorker =
   | { type: 'artifact'; runId: string; kind: 'model' | 'checkpoint'; path: string; sizeBytes: number }
   | { type: 'phase-finished'; runId: string; status: 'completed' | 'cancelled' }
   | { type: 'log'; message: string }
+  | { type: 'download-progress'; name: string; file: string; received: number; total: number | null }
   | { type: 'failed'; runId?: string; message: string; code: string }
   | { type: 'done' };

@@ -10,7 +10,7 @@ import type { ExperimentSpec } from '../engine/spec';
 import type { EnvironmentInfo, Job, PhasePlan } from './protocol';
 import { trainPhase, type PhaseContext, type PhaseOutcome, type Report } from './train-phase';
 import { continueRun } from './continue-run';
-import { architectureOf, baselineModel, baselineRegularization } from './phase-settings';
+import { architectureOf, baselineModel, baselineRegularization, loadOptions } from './phase-settings';
 
 export type { Report } from './train-phase';
 
@@ -49,7 +49,7 @@ export async function runJob(job: Job, report: Report, isCancelled: () => boolea
   if (!spec.target || !targetPhase) return;
   const target = spec.target;
   const inputShape = sourceModel.inputs[0].shape.slice(1) as number[];
-  const targetData = conformDataset(await loadDataset(target.dataset, { seed: spec.seed, dataFolder: job.dataFolder }), inputShape);
+  const targetData = conformDataset(await loadDataset(target.dataset, loadOptions(job, report)), inputShape);
 
   const transferred = transferModel(sourceModel, { numClasses: targetData.classNames.length, head: target.head, seed: spec.seed });
   // L2-SP pulls toward the weights as they are right after transfer, before any fine-tuning.
@@ -86,7 +86,7 @@ export async function runJob(job: Job, report: Report, isCancelled: () => boolea
 async function runSourcePhase(ctx: PhaseContext, plan: PhasePlan, spec: ExperimentSpec): Promise<PhaseOutcome> {
   if ('run' in spec.source) throw new Error('unreachable: source run has no source phase');
   const source = spec.source;
-  const data = await loadDataset(source.dataset, { seed: spec.seed, dataFolder: ctx.job.dataFolder });
+  const data = await loadDataset(source.dataset, loadOptions(ctx.job, ctx.report));
   let model: tf.LayersModel;
   if ('architecture' in source.model) {
     model = buildModel(source.model.architecture, data.inputShape, data.classNames.length, spec.seed);
@@ -94,7 +94,12 @@ async function runSourcePhase(ctx: PhaseContext, plan: PhasePlan, spec: Experime
     model = await loadModel(source.model.import);
   } else {
     // Cut at its feature layer with a fresh 'head' for the source classes (downloads/pretrained.ts).
-    model = await loadPretrained(source.model.pretrained, { dataFolder: ctx.job.dataFolder, numClasses: data.classNames.length, seed: spec.seed });
+    model = await loadPretrained(source.model.pretrained, {
+      dataFolder: ctx.job.dataFolder,
+      numClasses: data.classNames.length,
+      seed: spec.seed,
+      onDownloadProgress: loadOptions(ctx.job, ctx.report).onDownloadProgress,
+    });
   }
   const conformed = conformDataset(data, model.inputs[0].shape.slice(1) as number[]);
   return trainPhase(ctx, plan, {
@@ -107,4 +112,5 @@ async function runSourcePhase(ctx: PhaseContext, plan: PhasePlan, spec: Experime
     extraHyperparams: {},
   });
 }
+
 

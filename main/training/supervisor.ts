@@ -33,6 +33,7 @@ export type SupervisorEvent =
   | { type: 'run-step'; experimentId: string; runId: string; progress: StepProgress }
   | { type: 'run-epoch'; experimentId: string; runId: string; metrics: EpochMetrics }
   | { type: 'run-evaluation'; experimentId: string; runId: string; evaluation: Evaluation }
+  | { type: 'download-progress'; experimentId: string; name: string; file: string; received: number; total: number | null }
   | { type: 'experiment-finished'; experimentId: string; status: 'completed' | 'failed' | 'cancelled'; transferGain?: TransferGain };
 
 export interface JobOutcome {
@@ -150,6 +151,9 @@ class JobTracker {
     switch (message.type) {
       case 'ready':
       case 'log':
+        return;
+      case 'download-progress':
+        this.emit({ type: 'download-progress', experimentId, name: message.name, file: message.file, received: message.received, total: message.total });
         return;
       case 'phase-started':
         this.recorder.runStarted(message.runId, message, this.worker.pid ?? process.pid);
