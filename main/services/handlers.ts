@@ -8,6 +8,7 @@ import { RunsService } from './runs-service';
 import { ModelsService } from './models-service';
 import { DatasetsService } from './datasets-service';
 import { appInfo } from './app-info';
+import type { StartedExperiment } from './experiments';
 
 export type Handlers = {
   [M in MethodName]: (args: MethodArgs<M>) => Promise<MethodResult<M>> | MethodResult<M>;
@@ -29,16 +30,14 @@ export function createHandlers(app: AppContext, mode: 'electron' | 'browser'): H
         throw err;
       }
     },
-    'experiments.start': (a) => {
-      const started = app.experiments.start(a.spec);
-      started.done.catch(() => undefined);
-      return { experimentId: started.experimentId, runs: started.runs };
-    },
+    'experiments.start': (a) => started(app.experiments.start(a.spec)),
     'experiments.cancel': (a) => ({ cancelled: app.experiments.cancel(a.experimentId) }),
     'experiments.get': (a) => app.experiments.report(a.experimentId),
     'experiments.delete': (a) => ({ deleted: runs.deleteExperiment(a.experimentId, app.supervisor.running()) }),
     'experiments.running': () => ({ experimentIds: app.supervisor.running() }),
     'runs.list': (a) => app.store.runs.list(a),
+    'runs.trainMore': async (a) => started(await app.experiments.trainMore(a.runId, a.epochs)),
+    'runs.resume': async (a) => started(await app.experiments.resume(a.runId)),
     'runs.get': (a) => runs.detail(a.runId),
     'runs.delete': (a) => ({ deleted: runs.deleteRun(a.runId) }),
     'runs.tag': (a) => ({ tags: a.remove ? app.store.tags.remove(a.runId, a.tag) : app.store.tags.add(a.runId, a.tag) }),
@@ -57,4 +56,10 @@ export function createHandlers(app: AppContext, mode: 'electron' | 'browser'): H
     'models.predict': (a) => models.predict(a.runId, a.images, a.top ?? 3),
     'models.export': (a) => models.exportModel(a.runId, a.folder),
   } satisfies Handlers;
+}
+
+/** What a renderer learns when training starts; it follows the rest through events. */
+function started(experiment: StartedExperiment) {
+  experiment.done.catch(() => undefined);
+  return { experimentId: experiment.experimentId, runs: experiment.runs };
 }

@@ -59,6 +59,14 @@ export const methods = {
   'experiments.delete': { args: z.object({ experimentId: id }).strict(), result: z.object({ deleted: z.boolean() }) },
   'experiments.running': { args: z.object({}).strict(), result: z.object({ experimentIds: z.array(z.string()) }) },
   'runs.list': { args: runListQuerySchema, result: r.runPageSchema },
+  'runs.trainMore': {
+    args: z.object({ runId: id, epochs: z.number().int().min(1).max(10_000) }).strict(),
+    result: z.object({ experimentId: z.string(), runs: z.array(z.object({ id: z.string(), role: runRole })) }),
+  },
+  'runs.resume': {
+    args: z.object({ runId: id }).strict(),
+    result: z.object({ experimentId: z.string(), runs: z.array(z.object({ id: z.string(), role: runRole })) }),
+  },
   'runs.get': { args: z.object({ runId: id }).strict(), result: r.runDetailSchema },
   'runs.delete': { args: z.object({ runId: id }).strict(), result: z.object({ deleted: z.boolean() }) },
   'runs.tag': {

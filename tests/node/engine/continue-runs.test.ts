@@ -47,7 +47,7 @@ describe('checkpoints, train more and resume', () => {
     expect(child.status).toBe('completed');
     expect(child.frozenLayers).toEqual(['conv1', 'pool1']);
     expect(epochsOf(a, started.experimentId, child.id)).toEqual([3, 4]);
-    expect(child.environment?.notes?.some((n: string) => n.startsWith(`continued (train more) from run ${target.id} after epoch 2`))).toBe(true);
+    expect((child.environment?.notes as string[] | undefined)?.some((n: string) => n.startsWith(`continued (train more) from run ${target.id} after epoch 2`))).toBe(true);
     expect(a.store.artifacts.list(child.id, 'model')).toHaveLength(1);
     expect((await readCheckpointInfo(path.join(child.runDir!, 'checkpoints', 'last')))?.epoch).toBe(4);
 

@@ -48,7 +48,7 @@ describe('penalties', () => {
 
     const { grads } = tf.variableGrads(() => penalty.value(), trainable.map((w) => w.read() as tf.Variable));
     for (const w of trainable) {
-      const g = grads[w.read().name].dataSync();
+      const g = grads[(w.read() as tf.Variable).name].dataSync();
       const wv = values(w);
       wv.forEach((v, i) => expect(g[i]).toBeCloseTo(0.3 * v, 5));
     }
@@ -69,16 +69,16 @@ describe('penalties', () => {
     const all = [...dense1, ...head, ...model.getLayer('conv1').weights];
     const { grads } = tf.variableGrads(() => penalty.value(), all.map((w) => w.read() as tf.Variable));
     for (const w of dense1) {
-      const g = grads[w.read().name].dataSync();
+      const g = grads[(w.read() as tf.Variable).name].dataSync();
       const w0 = source.get(weightKey(w))!;
       values(w).forEach((v, i) => expect(g[i]).toBeCloseTo(alpha * (v - w0[i]), 5));
     }
     for (const w of head) {
-      const g = grads[w.read().name].dataSync();
+      const g = grads[(w.read() as tf.Variable).name].dataSync();
       values(w).forEach((v, i) => expect(g[i]).toBeCloseTo(beta * v, 5));
     }
     // Frozen conv1 is not in the penalty at all: no gradient flows to it.
-    for (const w of model.getLayer('conv1').weights) expect(grads[w.read().name] ?? null).toBeNull();
+    for (const w of model.getLayer('conv1').weights) expect(grads[(w.read() as tf.Variable).name] ?? null).toBeNull();
     penalty.dispose();
   });
 
