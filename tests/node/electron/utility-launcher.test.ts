@@ -1,0 +1,194 @@
+// The utilityProcess adapter, driven through FakeUtilityProcess (a test double standing in
+// for Electron's UtilityProcess) and a FakeElectronApp for app's 'child-process-gone';
+// the last test runs it under the real supervisor and store.
+import { afterEach, describe, expect, it } from 'vitest';
+import { EventEmitter } from 'node:events';
+import { PassThrough } from 'node:stream';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { PhaseStarted, ToWorker } from '../../../main/training/protocol';
+import type { WorkerExit } from '../../../main/training/launcher';
+import { createAppContext } from '../../../main/services/app-context';
+import { SERVICE_NAME, utilityLauncher, workerEnvironment, type ChildProcessGone, type UtilityForkOptions } from '../../../main/electron/utility-launcher';
+import { tinySpec } from '../training/tiny-specs';
+
+/** FakeUtilityProcess: a test double standing in for Electron's UtilityProcess. */
+class FakeUtilityProcess extends EventEmitter {
+  pid: number | undefined = undefined;
+  readonly stderr = new PassThrough();
+  posted: unknown[] = [];
+  killed = false;
+  constructor(
+    readonly modulePath: string,
+    readonly options: UtilityForkOptions,
+  ) {
+    super();
+  }
+  postMessage(message: unknown) {
+    this.posted.push(message);
+  }
+  kill() {
+    this.killed = true;
+    return true;
+  }
+  spawn(pid = 4242) {
+    this.pid = pid;
+    this.emit('spawn');
+  }
+}
+
+/** FakeElectronApp: a test double for the app's 'child-process-gone' event. */
+class FakeElectronApp extends EventEmitter {
+  gone(details: ChildProcessGone) {
+    this.emit('child-process-gone', {}, details);
+  }
+}
+
+function setup(goneWaitMs = 200) {
+  const children: FakeUtilityProcess[] = [];
+  const app = new FakeElectronApp();
+  const launch = utilityLauncher({
+    fork: (modulePath, _args, options) => {
+      const child = new FakeUtilityProcess(modulePath, options);
+      children.push(child);
+      return child;
+    },
+    onChildProcessGone: (listener) => {
+      const relay = (_e: unknown, d: ChildProcessGone) => listener(d);
+      app.on('child-process-gone', relay);
+      return () => app.off('child-process-gone', relay);
+    },
+    workerFile: '/app/dist/main/worker.js',
+    env: { PATH: '/bin', NODE_OPTIONS: '--require /tmp/evil.js', ELECTRON_RUN_AS_NODE: '1', TRANSFER_LAB_HOME: '/data' },
+    goneWaitMs,
+  });
+  return { children, app, launch };
+}
+
+const exitOf = (handle: { onExit(l: (e: WorkerExit) => void): void }) => new Promise<WorkerExit>((resolve) => handle.onExit(resolve));
+const cancel: ToWorker = { type: 'cancel' };
+
+describe('utilityLauncher', () => {
+  it('forks the worker file as a named, piped utility process with a cleaned environment', () => {
+    const { children, launch } = setup();
+    launch();
+    launch();
+    expect(children.map((c) => c.modulePath)).toEqual(['/app/dist/main/worker.js', '/app/dist/main/worker.js']);
+    expect(children.map((c) => c.options.serviceName)).toEqual([`${SERVICE_NAME} 1`, `${SERVICE_NAME} 2`]);
+    expect(children[0].options.stdio).toBe('pipe');
+    expect(children[0].options.env).toEqual({ PATH: '/bin', TRANSFER_LAB_HOME: '/data' });
+    expect(workerEnvironment({ NODE_OPTIONS: 'x' })).toEqual({});
+  });
+
+  it('queues messages until the process has spawned, then relays both ways', () => {
+    const { children, launch } = setup();
+    const handle = launch();
+    const child = children[0];
+    handle.send(cancel);
+    expect(child.posted).toEqual([]);
+    child.spawn(99);
+    expect(child.posted).toEqual([cancel]);
+    expect(handle.pid).toBe(99);
+    handle.send(cancel);
+    expect(child.posted).toEqual([cancel, cancel]);
+    const received: unknown[] = [];
+    handle.onMessage((m) => received.push(m));
+    child.emit('message', { type: 'log', message: 'hello' });
+    expect(received).toEqual([{ type: 'log', message: 'hello' }]);
+    handle.kill();
+    expect(child.killed).toBe(true);
+  });
+
+  it("surfaces the 'oom' reason from child-process-gone, whichever event comes first", async () => {
+    for (const order of ['exit-first', 'gone-first'] as const) {
+      const { children, app, launch } = setup();
+      const handle = launch();
+      const child = children[0];
+      child.spawn();
+      child.stderr.write('FATAL ERROR: Reached heap limit Allocation failed\n');
+      const exit = exitOf(handle);
+      const gone = { type: 'Utility', reason: 'oom', exitCode: 134, serviceName: child.options.serviceName };
+      if (order === 'exit-first') {
+        child.emit('exit', 134);
+        app.gone(gone);
+      } else {
+        app.gone(gone);
+        child.emit('exit', 134);
+      }
+      const result = await exit;
+      expect(result.reason, order).toBe('oom');
+      expect(result.code).toBe(134);
+      expect(result.stderrTail).toContain('Reached heap limit');
+      expect(app.listenerCount('child-process-gone'), order).toBe(0);
+    }
+  });
+
+  it("ignores another worker's gone event and reports an unexplained crash after the wait", async () => {
+    const { children, app, launch } = setup(50);
+    const first = launch();
+    launch();
+    children[0].spawn();
+    const exit = exitOf(first);
+    app.gone({ type: 'Utility', reason: 'oom', exitCode: 1, serviceName: children[1].options.serviceName });
+    const started = Date.now();
+    children[0].emit('exit', 1);
+    const result = await exit;
+    expect(result.reason).toBeUndefined();
+    expect(result.code).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(40);
+    first.send(cancel); // after exit: dropped, not posted
+    expect(children[0].posted).toEqual([]);
+  });
+
+  it('reports a clean exit without waiting or a reason', async () => {
+    const { children, launch } = setup(10_000);
+    const handle = launch();
+    children[0].spawn();
+    const exit = exitOf(handle);
+    children[0].emit('exit', 0);
+    expect(await exit).toEqual({ code: 0, signal: null, stderrTail: '' });
+  });
+});
+
+describe('utilityLauncher under the real supervisor and store', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('marks the running run failed with an out-of-memory message when the worker dies of oom', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-utility-'));
+    const { children, app, launch } = setup(1000);
+    const ctx = createAppContext({ databaseFile: path.join(dir, 'transfer-lab.sqlite'), launcher: launch });
+    try {
+      const started = ctx.experiments.start(tinySpec());
+      const child = children[0];
+      child.spawn();
+      expect((child.posted[0] as ToWorker).type).toBe('start');
+      const sourceRun = started.runs[0].id;
+      const phaseStarted: PhaseStarted = {
+        type: 'phase-started',
+        runId: sourceRun,
+        environment: { backend: 'wasm', backendRequested: 'wasm', backendSkipped: [], tfjsVersion: '4.22.0', appVersion: '0.1.0', os: 'test', arch: 'x64', cpu: 'test', cpuCount: 1, memoryBytes: 1, nodeVersion: 'v20' },
+        architecture: 'seed-cnn',
+        hyperparams: {},
+        frozenLayers: [],
+        dataset: { description: 'shapes', classNames: ['circle', 'square'], inputShape: [28, 28, 1], train: 10, validation: 2, test: 2 },
+        notes: [],
+        warnings: [],
+      };
+      child.emit('message', phaseStarted);
+      expect(ctx.store.runs.require(sourceRun).status).toBe('running');
+      child.emit('exit', 1);
+      app.gone({ type: 'Utility', reason: 'oom', exitCode: 1, serviceName: child.options.serviceName });
+      const outcome = await started.done;
+      expect(outcome.status).toBe('failed');
+      const run = ctx.store.runs.require(sourceRun);
+      expect(run.status).toBe('failed');
+      expect(run.error).toMatch(/ran out of memory/);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
