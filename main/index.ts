@@ -16,6 +16,7 @@ import { forwardSupervisorEvents } from './electron/ipc-events';
 import { utilityLauncher } from './electron/utility-launcher';
 import { createMainWindow } from './electron/window';
 import { createMenuActions, menuTemplate } from './electron/menu';
+import { chooseFile, chooseFolder } from './electron/dialogs';
 import { desktopDatabaseFile, preloadFile, rendererFolder, windowStateFile } from './electron/app-paths';
 
 let context: AppContext | undefined;
@@ -55,7 +56,11 @@ async function start(): Promise<void> {
     }),
   });
   context = ctx;
-  const handlers = createHandlers(ctx, 'electron');
+  const handlers = createHandlers(ctx, 'electron', {
+    // Dialogs belong to the window that asked; there is only ever one.
+    openFolder: async (purpose) => (mainWindow ? chooseFolder(dialog, mainWindow, purpose) : null),
+    openFile: async (kind) => (mainWindow ? chooseFile(dialog, mainWindow, kind) : null),
+  });
   cleanups.push(registerIpc(ipcMain, handlers, windows));
   cleanups.push(forwardSupervisorEvents(ctx.supervisor, windows));
   app.setAboutPanelOptions({ applicationName: 'Transfer Lab', applicationVersion: app.getVersion() });

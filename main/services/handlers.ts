@@ -14,7 +14,13 @@ export type Handlers = {
   [M in MethodName]: (args: MethodArgs<M>) => Promise<MethodResult<M>> | MethodResult<M>;
 };
 
-export function createHandlers(app: AppContext, mode: 'electron' | 'browser'): Handlers {
+/** Native dialogs, where the face has them (the desktop app); browser mode has none. */
+export interface NativeDialogs {
+  openFolder(purpose: 'dataset' | 'export'): Promise<string | null>;
+  openFile(kind: 'csv' | 'idx' | 'spec' | 'model'): Promise<string | null>;
+}
+
+export function createHandlers(app: AppContext, mode: 'electron' | 'browser', dialogs?: NativeDialogs): Handlers {
   const runs = new RunsService(app.store);
   const models = new ModelsService(app.store);
   const datasets = new DatasetsService(app.dataFolder);
@@ -55,6 +61,8 @@ export function createHandlers(app: AppContext, mode: 'electron' | 'browser'): H
     'models.summary': (a) => ('runId' in a ? models.summaryOfRun(a.runId) : models.summaryOfArchitecture(a.architecture, a.inputShape, a.numClasses)),
     'models.predict': (a) => models.predict(a.runId, a.images, a.top ?? 3),
     'models.export': (a) => models.exportModel(a.runId, a.folder),
+    'dialogs.openFolder': async (a) => (dialogs ? { path: await dialogs.openFolder(a.purpose), supported: true } : { path: null, supported: false }),
+    'dialogs.openFile': async (a) => (dialogs ? { path: await dialogs.openFile(a.kind), supported: true } : { path: null, supported: false }),
   } satisfies Handlers;
 }
 

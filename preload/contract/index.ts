@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { datasetSchema } from './spec';
 import * as r from './results';
+import { dialogMethods } from './dialogs';
 
 export * from './results';
 
@@ -93,6 +94,7 @@ export const methods = {
     args: z.object({ runId: id, folder: z.string().min(1).max(4096) }).strict(),
     result: z.object({ path: z.string() }),
   },
+  ...dialogMethods,
 } as const;
 
 export type MethodName = keyof typeof methods;

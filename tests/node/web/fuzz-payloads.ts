@@ -22,6 +22,8 @@ export const validArgs: Record<MethodName, Record<string, unknown>> = {
   'experiments.delete': { experimentId: ID },
   'experiments.running': {},
   'runs.list': { text: 'x', limit: 5 },
+  'runs.trainMore': { runId: ID, epochs: 2 },
+  'runs.resume': { runId: ID },
   'runs.get': { runId: ID },
   'runs.delete': { runId: ID },
   'runs.tag': { runId: ID, tag: 'good' },
@@ -33,6 +35,8 @@ export const validArgs: Record<MethodName, Record<string, unknown>> = {
   'models.summary': { architecture: 'mlp', inputShape: [4], numClasses: 2 },
   'models.predict': { runId: ID, images: [TINY_PNG] },
   'models.export': { runId: ID, folder: '/tmp/transfer-lab-fuzz-export' },
+  'dialogs.openFolder': { purpose: 'dataset' },
+  'dialogs.openFile': { kind: 'csv' },
 };
 
 /** Arguments that are well-formed but whose required keys are all absent (null: none required). */
