@@ -21,6 +21,7 @@ const nodeEntries = {
   'main/index': 'main/index.ts',
   'main/cli': 'main/cli.ts',
   'main/worker': 'main/training/worker.ts',
+  'main/data-parallel-replica': 'main/engine/data-parallel/replica.ts',
 };
 
 export async function buildMain({ quiet = false } = {}) {

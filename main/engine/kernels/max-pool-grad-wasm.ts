@@ -13,7 +13,7 @@ import {
   type MaxPoolGradAttrs,
   type TensorInfo,
 } from '@tensorflow/tfjs';
-import { allocateFloat32, float32View, type WasmBackend } from './wasm-heap';
+import { allocateFloat32, heapOffset, simdKernels, type WasmBackend } from './wasm-heap';
 
 interface Args {
   inputs: { dy: TensorInfo; input: TensorInfo; output: TensorInfo };
@@ -35,49 +35,16 @@ function maxPoolGradWasm({ inputs, backend, attrs }: Args): TensorInfo {
   const { strideHeight: SH, strideWidth: SW, effectiveFilterHeight: FH, effectiveFilterWidth: FW } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
-  const imageSize = H * W * C;
 
   const out = allocateFloat32(backend, input.shape.slice());
-  const DX = float32View(backend, out, MaxPoolGrad, 'output');
-  const X = float32View(backend, input, MaxPoolGrad, 'input');
-  const DY = float32View(backend, dy, MaxPoolGrad, 'dy');
+  // The C SIMD kernel (main/engine/wasm-simd/training-kernels.c): four channels per step.
   // A pixel collects at most ceil(pool/stride)² terms, so float32 sums lose nothing measurable.
-  DX.fill(0);
-  const rowSize = W * C;
-  for (let b = 0; b < N; b++) {
-    const imageBase = b * imageSize;
-    for (let oh = 0; oh < OH; oh++) {
-      const rowStart = oh * SH - top;
-      const ihMin = Math.max(0, rowStart);
-      const ihMax = Math.min(H, rowStart + FH);
-      for (let ow = 0; ow < OW; ow++) {
-        const colStart = ow * SW - left;
-        const iwMin = Math.max(0, colStart);
-        const iwMax = Math.min(W, colStart + FW);
-        const dyBase = ((b * OH + oh) * OW + ow) * C;
-        const windowBase = imageBase + ihMin * rowSize + iwMin * C;
-        for (let c = 0; c < C; c++) {
-          // Scalar running maximum per channel: row-major over the window, strict '>'.
-          let best = -Infinity;
-          let where = -1;
-          let rowBase = windowBase + c;
-          for (let ih = ihMin; ih < ihMax; ih++) {
-            let i = rowBase;
-            for (let iw = iwMin; iw < iwMax; iw++) {
-              const v = X[i];
-              if (v > best) {
-                best = v;
-                where = i;
-              }
-              i += C;
-            }
-            rowBase += rowSize;
-          }
-          if (where >= 0) DX[where] += DY[dyBase + c];
-        }
-      }
-    }
-  }
+  simdKernels(backend).max_pool_grad(
+    heapOffset(backend, input, MaxPoolGrad, 'input'),
+    heapOffset(backend, dy, MaxPoolGrad, 'dy'),
+    heapOffset(backend, out, MaxPoolGrad, 'output'),
+    N, H, W, C, OH, OW, FH, FW, SH, SW, top, left,
+  );
   return out;
 }
 

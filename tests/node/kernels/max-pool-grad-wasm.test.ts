@@ -39,6 +39,8 @@ describe('MaxPoolGrad on wasm (replacing the shipped kernel) matches the cpu bac
     [[3, 7, 6, 4], 3, 2, 'valid'],
     [[3, 7, 6, 4], 3, 1, 'same'],
     [[1, 9, 9, 8], 3, 2, 'same'],
+    // 6 channels: one 4-wide SIMD block and a scalar tail of 2.
+    [[2, 6, 6, 6], 2, 2, 'valid'],
   ];
   for (const [i, [shape, pool, stride, pad]] of cases.entries()) {
     it(`x ${shape} pool ${pool} stride ${stride} pad ${pad}`, async () => {
@@ -46,4 +48,12 @@ describe('MaxPoolGrad on wasm (replacing the shipped kernel) matches the cpu bac
       expectClose(await runOn('wasm', compute), await runOn('cpu', compute));
     });
   }
+
+  it('sends a tied window gradient to the first maximum in row-major order, in SIMD lanes and the tail', async () => {
+    // Values from {0, 1, 2}: most 3x3 windows hold several equal maxima.
+    const shape: Shape4 = [2, 6, 6, 5];
+    const x = seededValues(sizeOf(shape), 650).map((v) => Math.round(Math.abs(v) * 1.5) % 3);
+    const compute = poolGradient(x, shape, 3, 2, 'same');
+    expectClose(await runOn('wasm', compute), await runOn('cpu', compute));
+  });
 });

@@ -1,0 +1,239 @@
+// Training kernels for the wasm backend, in C compiled to WebAssembly SIMD (128-bit).
+// Built by scripts/build-wasm-kernels.sh into training-kernels-binary.ts (the .wasm as base64).
+//
+// The module imports tfjs-backend-wasm's own WebAssembly.Memory, so every pointer below is a
+// byte offset of a tensor on the tfjs heap: no copies in or out. That is only safe because
+// this code keeps no state in linear memory: no globals, no static data, no arrays or
+// address-taken locals (which would live on a shadow stack at a low address that belongs to
+// tfjs). scripts/build-wasm-kernels.sh checks the compiled code never touches
+// __stack_pointer and that the module has no data segment.
+//
+// Layouts are NHWC (tfjs's channelsLast); filters are [KH, KW, CI, CO].
+#include <stdint.h>
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+static inline int max_int(int a, int b) { return a > b ? a : b; }
+static inline int min_int(int a, int b) { return a < b ? a : b; }
+
+// First output index o with o*stride + k - pad >= 0, and the end (exclusive) with it < size.
+static inline int first_inside(int k, int pad, int stride) {
+  int d = pad - k;
+  return d <= 0 ? 0 : (d + stride - 1) / stride;
+}
+static inline int end_inside(int k, int pad, int stride, int size, int out_size) {
+  int e = size - 1 + pad - k;
+  if (e < 0) return 0;
+  return min_int(out_size, e / stride + 1);
+}
+
+// MaxPoolGrad: each output's gradient goes to the first (row-major) strict maximum of its
+// window, padding excluded; a window with no value > -inf (all NaN or -inf) passes none.
+// Same semantics as the cpu backend. Vectorised over 4 channels at a time.
+EXPORT(max_pool_grad)
+void max_pool_grad(const float* x, const float* dy, float* dx, int N, int H, int W, int C, int OH, int OW,
+                   int FH, int FW, int SH, int SW, int top, int left) {
+  __builtin_memset(dx, 0, (uint32_t)N * H * W * C * sizeof(float));
+  const int row = W * C;
+  const v128_t lane = wasm_i32x4_make(0, 1, 2, 3);
+  for (int b = 0; b < N; b++) {
+    const int image = b * H * row;
+    for (int oh = 0; oh < OH; oh++) {
+      const int r0 = oh * SH - top;
+      const int ih0 = max_int(0, r0), ih1 = min_int(H, r0 + FH);
+      for (int ow = 0; ow < OW; ow++) {
+        const int c0 = ow * SW - left;
+        const int iw0 = max_int(0, c0), iw1 = min_int(W, c0 + FW);
+        const float* g = dy + ((b * OH + oh) * OW + ow) * C;
+        int c = 0;
+        for (; c + 4 <= C; c += 4) {
+          v128_t best = wasm_f32x4_splat(-__builtin_inff());
+          v128_t where = wasm_i32x4_splat(-1);
+          for (int ih = ih0; ih < ih1; ih++) {
+            int i = image + ih * row + iw0 * C + c;
+            for (int iw = iw0; iw < iw1; iw++, i += C) {
+              v128_t v = wasm_v128_load(x + i);
+              v128_t gt = wasm_f32x4_gt(v, best);
+              best = wasm_v128_bitselect(v, best, gt);
+              where = wasm_v128_bitselect(wasm_i32x4_add(wasm_i32x4_splat(i), lane), where, gt);
+            }
+          }
+          int w0 = wasm_i32x4_extract_lane(where, 0), w1 = wasm_i32x4_extract_lane(where, 1);
+          int w2 = wasm_i32x4_extract_lane(where, 2), w3 = wasm_i32x4_extract_lane(where, 3);
+          if (w0 >= 0) dx[w0] += g[c];
+          if (w1 >= 0) dx[w1] += g[c + 1];
+          if (w2 >= 0) dx[w2] += g[c + 2];
+          if (w3 >= 0) dx[w3] += g[c + 3];
+        }
+        for (; c < C; c++) {
+          float best = -__builtin_inff();
+          int where = -1;
+          for (int ih = ih0; ih < ih1; ih++) {
+            int i = image + ih * row + iw0 * C + c;
+            for (int iw = iw0; iw < iw1; iw++, i += C) {
+              if (x[i] > best) {
+                best = x[i];
+                where = i;
+              }
+            }
+          }
+          if (where >= 0) dx[where] += g[c];
+        }
+      }
+    }
+  }
+}
+
+// Adds x_value * dy[p*CO + co .. +32) over the pixels p of one output row into dw[0..32).
+// Eight accumulators live in registers across the row, so dw is touched once per row.
+#define ROW_BLOCK(WIDTH_VECTORS)                                                                  \
+  do {                                                                                            \
+    v128_t a0 = wasm_f32x4_splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0; \
+    const float* xp = xrow;                                                                       \
+    const float* gp = grow;                                                                       \
+    for (int p = 0; p < count; p++, xp += xstep, gp += CO) {                                      \
+      v128_t s = wasm_f32x4_splat(*xp);                                                           \
+      a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(s, wasm_v128_load(gp + 0)));                         \
+      if (WIDTH_VECTORS > 1) a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(s, wasm_v128_load(gp + 4)));  \
+      if (WIDTH_VECTORS > 2) a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(s, wasm_v128_load(gp + 8)));  \
+      if (WIDTH_VECTORS > 3) a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(s, wasm_v128_load(gp + 12))); \
+      if (WIDTH_VECTORS > 4) a4 = wasm_f32x4_add(a4, wasm_f32x4_mul(s, wasm_v128_load(gp + 16))); \
+      if (WIDTH_VECTORS > 5) a5 = wasm_f32x4_add(a5, wasm_f32x4_mul(s, wasm_v128_load(gp + 20))); \
+      if (WIDTH_VECTORS > 6) a6 = wasm_f32x4_add(a6, wasm_f32x4_mul(s, wasm_v128_load(gp + 24))); \
+      if (WIDTH_VECTORS > 7) a7 = wasm_f32x4_add(a7, wasm_f32x4_mul(s, wasm_v128_load(gp + 28))); \
+    }                                                                                             \
+    wasm_v128_store(dwp + 0, wasm_f32x4_add(wasm_v128_load(dwp + 0), a0));                        \
+    if (WIDTH_VECTORS > 1) wasm_v128_store(dwp + 4, wasm_f32x4_add(wasm_v128_load(dwp + 4), a1));   \
+    if (WIDTH_VECTORS > 2) wasm_v128_store(dwp + 8, wasm_f32x4_add(wasm_v128_load(dwp + 8), a2));   \
+    if (WIDTH_VECTORS > 3) wasm_v128_store(dwp + 12, wasm_f32x4_add(wasm_v128_load(dwp + 12), a3)); \
+    if (WIDTH_VECTORS > 4) wasm_v128_store(dwp + 16, wasm_f32x4_add(wasm_v128_load(dwp + 16), a4)); \
+    if (WIDTH_VECTORS > 5) wasm_v128_store(dwp + 20, wasm_f32x4_add(wasm_v128_load(dwp + 20), a5)); \
+    if (WIDTH_VECTORS > 6) wasm_v128_store(dwp + 24, wasm_f32x4_add(wasm_v128_load(dwp + 24), a6)); \
+    if (WIDTH_VECTORS > 7) wasm_v128_store(dwp + 28, wasm_f32x4_add(wasm_v128_load(dwp + 28), a7)); \
+  } while (0)
+
+// Conv2DBackpropFilter, direct (no im2col buffer):
+//   dw[kh,kw,ci,co] = sum over b,oh,ow of x[b, oh*SH+kh-top, ow*SW+kw-left, ci] * dy[b,oh,ow,co]
+// For each output row, every filter tap (kh,kw,ci) adds a row-long dot product per block of
+// output channels; the row of dy (OW*CO floats) stays in L1 across all taps. dw is float32,
+// receiving one partial sum per output row (OW terms), which keeps rounding error small.
+EXPORT(conv2d_backprop_filter)
+void conv2d_backprop_filter(const float* x, const float* dy, float* dw, int N, int H, int W, int CI, int OH, int OW,
+                            int CO, int KH, int KW, int SH, int SW, int top, int left) {
+  __builtin_memset(dw, 0, (uint32_t)KH * KW * CI * CO * sizeof(float));
+  const int xstep = SW * CI;
+  for (int b = 0; b < N; b++) {
+    for (int oh = 0; oh < OH; oh++) {
+      const float* dyrow = dy + (b * OH + oh) * OW * CO;
+      for (int kh = 0; kh < KH; kh++) {
+        const int ih = oh * SH + kh - top;
+        if (ih < 0 || ih >= H) continue;
+        const float* ximage_row = x + (b * H + ih) * W * CI;
+        for (int kw = 0; kw < KW; kw++) {
+          const int ow0 = first_inside(kw, left, SW);
+          const int ow1 = end_inside(kw, left, SW, W, OW);
+          const int count = ow1 - ow0;
+          if (count <= 0) continue;
+          for (int ci = 0; ci < CI; ci++) {
+            const float* xrow = ximage_row + (ow0 * SW + kw - left) * CI + ci;
+            float* dwk = dw + ((kh * KW + kw) * CI + ci) * CO;
+            int co = 0;
+            for (; co + 32 <= CO; co += 32) {
+              const float* grow = dyrow + ow0 * CO + co;
+              float* dwp = dwk + co;
+              ROW_BLOCK(8);
+            }
+            for (; co + 4 <= CO; co += 4) {
+              const float* grow = dyrow + ow0 * CO + co;
+              float* dwp = dwk + co;
+              ROW_BLOCK(1);
+            }
+            for (; co < CO; co++) {
+              float s = 0;
+              const float* xp = xrow;
+              const float* gp = dyrow + ow0 * CO + co;
+              for (int p = 0; p < count; p++, xp += xstep, gp += CO) s += *xp * *gp;
+              dwk[co] += s;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// Sum over the leading axis of a [rows, cols] matrix: out[c] = sum_r x[r, c]. This is the
+// bias gradient of every Dense and Conv2D layer (reduce over batch and pixels); the shipped
+// Sum transposes the whole tensor first to make those axes innermost.
+// Rows are summed in blocks of 64 into a partial before joining the total, bounding error.
+EXPORT(sum_leading)
+void sum_leading(const float* x, float* out, int rows, int cols) {
+  __builtin_memset(out, 0, (uint32_t)cols * sizeof(float));
+  for (int r0 = 0; r0 < rows; r0 += 64) {
+    const int r1 = min_int(rows, r0 + 64);
+    int c = 0;
+    for (; c + 16 <= cols; c += 16) {
+      v128_t s0 = wasm_f32x4_splat(0), s1 = s0, s2 = s0, s3 = s0;
+      const float* p = x + r0 * cols + c;
+      for (int r = r0; r < r1; r++, p += cols) {
+        s0 = wasm_f32x4_add(s0, wasm_v128_load(p));
+        s1 = wasm_f32x4_add(s1, wasm_v128_load(p + 4));
+        s2 = wasm_f32x4_add(s2, wasm_v128_load(p + 8));
+        s3 = wasm_f32x4_add(s3, wasm_v128_load(p + 12));
+      }
+      wasm_v128_store(out + c, wasm_f32x4_add(wasm_v128_load(out + c), s0));
+      wasm_v128_store(out + c + 4, wasm_f32x4_add(wasm_v128_load(out + c + 4), s1));
+      wasm_v128_store(out + c + 8, wasm_f32x4_add(wasm_v128_load(out + c + 8), s2));
+      wasm_v128_store(out + c + 12, wasm_f32x4_add(wasm_v128_load(out + c + 12), s3));
+    }
+    for (; c + 4 <= cols; c += 4) {
+      v128_t s0 = wasm_f32x4_splat(0);
+      const float* p = x + r0 * cols + c;
+      for (int r = r0; r < r1; r++, p += cols) s0 = wasm_f32x4_add(s0, wasm_v128_load(p));
+      wasm_v128_store(out + c, wasm_f32x4_add(wasm_v128_load(out + c), s0));
+    }
+    for (; c < cols; c++) {
+      float s = 0;
+      const float* p = x + r0 * cols + c;
+      for (int r = r0; r < r1; r++, p += cols) s += *p;
+      out[c] += s;
+    }
+  }
+}
+
+// out[r, c] = big[r, c] (op) row[c], or row[c] (op) big[r, c] when row_first: the broadcast of
+// a per-channel vector over an activation (batch-norm forward and backward, bias adds). The
+// shipped binary kernels compute a broadcast source index per element.
+// op: 0 add, 1 subtract, 2 multiply, 3 divide.
+#define BROADCAST_LOOP(EXPR_V, EXPR_S)                                     \
+  for (int r = 0; r < rows; r++) {                                         \
+    const float* a = big + r * cols;                                       \
+    float* o = out + r * cols;                                             \
+    int c = 0;                                                             \
+    for (; c + 4 <= cols; c += 4) {                                        \
+      v128_t x = wasm_v128_load(a + c), y = wasm_v128_load(row + c);       \
+      wasm_v128_store(o + c, EXPR_V);                                      \
+    }                                                                      \
+    for (; c < cols; c++) {                                                \
+      float x = a[c], y = row[c];                                          \
+      o[c] = EXPR_S;                                                       \
+    }                                                                      \
+  }
+
+EXPORT(broadcast_rows)
+void broadcast_rows(int op, const float* big, const float* row, float* out, int rows, int cols, int row_first) {
+  if (op == 0) {
+    BROADCAST_LOOP(wasm_f32x4_add(x, y), x + y)
+  } else if (op == 2) {
+    BROADCAST_LOOP(wasm_f32x4_mul(x, y), x * y)
+  } else if (op == 1 && !row_first) {
+    BROADCAST_LOOP(wasm_f32x4_sub(x, y), x - y)
+  } else if (op == 1) {
+    BROADCAST_LOOP(wasm_f32x4_sub(y, x), y - x)
+  } else if (op == 3 && !row_first) {
+    BROADCAST_LOOP(wasm_f32x4_div(x, y), x / y)
+  } else if (op == 3) {
+    BROADCAST_LOOP(wasm_f32x4_div(y, x), y / x)
+  }
+}

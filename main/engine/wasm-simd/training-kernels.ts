@@ -1,0 +1,52 @@
+// Loads the C/WebAssembly SIMD training kernels (training-kernels.c) into the memory of a
+// tfjs wasm backend, so they read and write tensors where tfjs keeps them (no copies).
+// One instance per backend memory; instantiation is synchronous (the module is ~5 KB).
+import { trainingKernelsWasmBase64 } from './training-kernels-binary';
+
+/** The exported functions; every pointer is a byte offset into the tfjs heap. */
+export interface TrainingKernels {
+  max_pool_grad(
+    x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number,
+    fh: number, fw: number, sh: number, sw: number, top: number, left: number,
+  ): void;
+  conv2d_backprop_filter(
+    x: number, dy: number, dw: number, n: number, h: number, w: number, ci: number, oh: number, ow: number,
+    co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number,
+  ): void;
+  sum_leading(x: number, out: number, rows: number, cols: number): void;
+  /** op: 0 add, 1 subtract, 2 multiply, 3 divide; rowFirst 1 computes row (op) big. */
+  broadcast_rows(op: number, big: number, row: number, out: number, rows: number, cols: number, rowFirst: number): void;
+}
+
+/** A WebAssembly.Memory (this project's TypeScript libs do not declare the WebAssembly API). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+
+interface WebAssemblyApi {
+  Memory: abstract new (...args: never[]) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+}
+
+const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+
+/** True when `value` is a WebAssembly.Memory. */
+export function isWasmMemory(value: unknown): value is WasmMemory {
+  return value instanceof webAssembly.Memory;
+}
+
+let compiled: object | undefined;
+const instances = new WeakMap<WasmMemory, TrainingKernels>();
+
+/** The kernels bound to `memory` (tfjs-backend-wasm's), instantiated on first use. */
+export function trainingKernelsFor(memory: WasmMemory): TrainingKernels {
+  let kernels = instances.get(memory);
+  if (kernels === undefined) {
+    compiled ??= new webAssembly.Module(Buffer.from(trainingKernelsWasmBase64, 'base64'));
+    const instance = new webAssembly.Instance(compiled, { env: { memory } });
+    kernels = instance.exports as unknown as TrainingKernels;
+    instances.set(memory, kernels);
+  }
+  return kernels;
+}

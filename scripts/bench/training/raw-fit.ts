@@ -1,0 +1,44 @@
+// The baseline a tfjs user would write: the same architecture compiled with Adam and
+// categorical cross-entropy, trained by model.fit on random data of the same shape, in this
+// process and on the same backend. Samples/s per epoch from fit's own epoch callbacks.
+import * as tf from '@tensorflow/tfjs';
+import { buildModel } from '../../../main/engine/models';
+import type { ArchitectureName } from '../../../main/engine/spec';
+import { createRng } from '../../../main/engine/rng';
+
+export async function rawFitSamplesPerSec(
+  arch: ArchitectureName,
+  inputShape: number[],
+  samples: number,
+  epochs: number,
+  batchSize: number,
+): Promise<number[]> {
+  const rng = createRng(7);
+  const size = inputShape.reduce((a, b) => a * b, 1);
+  const xValues = new Float32Array(samples * size);
+  for (let i = 0; i < xValues.length; i++) xValues[i] = Math.floor(rng() * 256) / 255;
+  const labels = Int32Array.from({ length: samples }, () => Math.floor(rng() * 10));
+  const model = buildModel(arch, inputShape, 10, 42);
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const x = tf.tensor(xValues, [samples, ...inputShape]);
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), 10));
+  const rates: number[] = [];
+  let start = 0;
+  await model.fit(x, y, {
+    batchSize,
+    epochs,
+    shuffle: true,
+    verbose: 0,
+    callbacks: {
+      onEpochBegin: async () => {
+        start = performance.now();
+      },
+      onEpochEnd: async () => {
+        rates.push((samples * 1000) / (performance.now() - start));
+      },
+    },
+  });
+  tf.dispose([x, y]);
+  model.dispose();
+  return rates;
+}

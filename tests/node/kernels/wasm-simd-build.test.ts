@@ -1,0 +1,25 @@
+// The committed WebAssembly kernels (training-kernels-binary.ts, training-kernels.wasm) are
+// what training-kernels.c compiles to, and the module keeps off tfjs's heap (the build script
+// rejects shadow-stack use and static data). Needs clang and wasm-ld; skipped without them
+// (CI uses the committed build).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { trainingKernelsWasmBase64 } from '../../../main/engine/wasm-simd/training-kernels-binary';
+
+const root = path.resolve(__dirname, '../../..');
+const hasClang = ['clang', 'wasm-ld'].every((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0);
+
+describe('wasm SIMD training kernels build', () => {
+  it('the base64 module and the .wasm file are the same bytes', () => {
+    const file = fs.readFileSync(path.join(root, 'main/engine/wasm-simd/training-kernels.wasm'));
+    expect(Buffer.from(trainingKernelsWasmBase64, 'base64').equals(file)).toBe(true);
+  });
+
+  it.skipIf(!hasClang)('the committed build matches a fresh build of training-kernels.c', () => {
+    const check = spawnSync('bash', [path.join(root, 'scripts/build-wasm-kernels.sh'), '--check'], { encoding: 'utf8' });
+    expect(check.stderr).toBe('');
+    expect(check.status).toBe(0);
+  });
+});
