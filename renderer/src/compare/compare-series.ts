@@ -1,0 +1,37 @@
+// Overlaid curves of the compare page: one line per run for the chosen metric, each run in
+// its own colour (the same everywhere, run-colors.ts), the baseline grey, and optionally
+// the validation twin of the metric dashed in the same colour.
+import type { RunDetail, RunInfo } from '../../../preload/contract';
+import type { ChartSeries } from '../components/metric-series';
+import { runColor } from '../components/run-colors';
+import { shortId } from '../history/display-format';
+import { curvePoints, isValidationMetric, type CurveAxis } from '../history/run-curves';
+
+/** How a run is named in legends and table headers: "name or experiment · role · id". */
+export function runLabel(run: Pick<RunInfo, 'id' | 'name' | 'experimentName' | 'role'>): string {
+  return `${run.name ?? run.experimentName} · ${run.role} · ${shortId(run.id)}`;
+}
+
+/**
+ * Grey marks "the baseline" only while there is one baseline to point at; with several
+ * baselines in one comparison each keeps its own colour so they can be told apart.
+ */
+export function greyBaselines(runs: readonly RunDetail[]): boolean {
+  return runs.filter((r) => r.run.role === 'baseline').length === 1;
+}
+
+export function comparisonSeries(runs: readonly RunDetail[], metric: string, axis: CurveAxis, withValidation: boolean): ChartSeries[] {
+  const grey = greyBaselines(runs);
+  const twin = !isValidationMetric(metric) && withValidation && axis !== 'step' ? `val_${metric}` : null;
+  const series: ChartSeries[] = [];
+  for (const detail of runs) {
+    const { run } = detail;
+    const base = { color: runColor(run.id), grey: grey && run.role === 'baseline' };
+    const curve = (name: string) => detail.curves.find((c) => c.name === name);
+    series.push({ ...base, label: runLabel(run), points: curvePoints(curve(metric), axis, run.startedAt) });
+    if (twin && curve(twin)) {
+      series.push({ ...base, label: `${runLabel(run)} (validation)`, dashed: true, points: curvePoints(curve(twin), axis, run.startedAt) });
+    }
+  }
+  return series;
+}

@@ -1,0 +1,37 @@
+// The comparison as CSV (RFC 4180): one row per run with its identity, its metrics and
+// every parameter, so a spreadsheet can sort and chart it. Built in the renderer from the
+// 'runs.compare' answer; the core's runs CSV is the list, this is the side-by-side.
+import type { Comparison } from '../../../preload/contract';
+import { METRICS, parameterText } from './comparison-metrics';
+
+/** Quotes fields that need it; neutralises text a spreadsheet would run as a formula. */
+export function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function comparisonToCsv(comparison: Comparison): string {
+  const header = ['run_id', 'name', 'experiment', 'role', 'status', ...METRICS.map((m) => m.key), ...comparison.parameters.map((p) => p.key)];
+  const lines = [header.map(csvField).join(',')];
+  comparison.runs.forEach((detail, i) => {
+    const { run } = detail;
+    const fields: (string | number | null)[] = [
+      run.id,
+      run.name ?? '',
+      run.experimentName,
+      run.role,
+      run.status,
+      // Raw numbers (fractions, milliseconds), not display text, so spreadsheets can compute.
+      ...METRICS.map((m) => m.value(detail)),
+      ...comparison.parameters.map((p) => parameterText(p.values[i] ?? '')),
+    ];
+    lines.push(fields.map(csvField).join(','));
+  });
+  return lines.join('\r\n') + '\r\n';
+}
+
+export function comparisonFileName(runIds: readonly string[], now = new Date()): string {
+  return `transfer-lab-comparison-${now.toISOString().slice(0, 10)}-${runIds.length}-runs.csv`;
+}

@@ -1,0 +1,79 @@
+// How the history pages write what the shared formats (components/format.ts: percent,
+// duration, count) do not cover: sizes, dates, page ranges, a hyperparameter summary.
+// Every value has its unit; a missing value is an em dash, so an empty cell never looks
+// like zero.
+import { count } from '../components/format';
+
+export const MISSING = '—';
+
+/** 5_539_097 → "5.5 MB" (decimal units, as file managers show them). */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return MISSING;
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? value : value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+
+/** A loss or other unitless metric: 4 significant digits, "0.4312". */
+export function formatMetric(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return MISSING;
+  return Math.abs(value) >= 1000 ? count(value) : Number(value.toPrecision(4)).toString();
+}
+
+/** "2026-11-27 10:47": sortable, unambiguous, in the user's time zone. */
+export function formatDateTime(epochMs: number | null | undefined): string {
+  if (epochMs === null || epochMs === undefined || !Number.isFinite(epochMs)) return MISSING;
+  const d = new Date(epochMs);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A compact date for dense tables: "14:05" today, "Nov 7 14:05" this year, "2025-11-07" before. */
+export function formatShortDate(epochMs: number | null | undefined, now = Date.now()): string {
+  if (epochMs === null || epochMs === undefined || !Number.isFinite(epochMs)) return MISSING;
+  const d = new Date(epochMs);
+  const today = new Date(now);
+  const time = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  if (d.getFullYear() !== today.getFullYear()) return formatDateTime(epochMs).slice(0, 10);
+  if (d.getMonth() === today.getMonth() && d.getDate() === today.getDate()) return time;
+  return `${MONTHS[d.getMonth()]} ${d.getDate()} ${time}`;
+}
+
+/** "1–50 of 10,000" (an en dash); "0 of 0" for an empty list. */
+export function formatPageRange(offset: number, rowsOnPage: number, total: number): string {
+  if (total === 0 || rowsOnPage === 0) return `0 of ${count(total)}`;
+  return `${count(offset + 1)}–${count(offset + rowsOnPage)} of ${count(total)}`;
+}
+
+/** How long a run took, or has taken so far while it trains. */
+export function runDurationMs(run: { startedAt: number | null; endedAt: number | null; status: string }, now = Date.now()): number | null {
+  if (run.startedAt === null) return null;
+  if (run.endedAt !== null) return run.endedAt - run.startedAt;
+  return run.status === 'running' ? now - run.startedAt : null;
+}
+
+/** The last characters of an id: ids start with their creation time, so the end tells runs apart. */
+export function shortId(id: string): string {
+  return id.length > 10 ? id.slice(-8) : id;
+}
+
+/**
+ * The hyperparameters people scan a table for: "2 ep · batch 16 · adam · lr 0.001". Each
+ * item holds a no-break space, so a narrow cell wraps between items, never inside one.
+ */
+export function formatHyperparams(hyperparams: Record<string, unknown>): string {
+  const parts: string[] = [];
+  const { epochs, batchSize, optimizer, learningRate } = hyperparams;
+  if (typeof epochs === 'number') parts.push(`${epochs}\u00a0ep`);
+  if (typeof batchSize === 'number') parts.push(`batch\u00a0${batchSize}`);
+  if (typeof optimizer === 'string') parts.push(optimizer);
+  if (typeof learningRate === 'number') parts.push(`lr\u00a0${learningRate}`);
+  return parts.length > 0 ? parts.join(' · ') : MISSING;
+}
