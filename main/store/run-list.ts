@@ -2,7 +2,7 @@
 // paging all happen in SQL so a page of a large history costs the same as a small one.
 // Sort keys come from a whitelist; user text only ever reaches SQL as a bound parameter.
 import type { Database, Statement } from 'better-sqlite3';
-import { RUN_COLUMNS, RUN_FROM, runRoles, runStatuses, toRun } from './run-row';
+import { RUN_COLUMNS, RUN_FROM, RUN_TRANSFER_GAIN, runRoles, runStatuses, toRun } from './run-row';
 import type { Run, RunRole, RunRow, RunStatus } from './run-row';
 import { StoreError } from './store-error';
 
@@ -19,6 +19,7 @@ const sortColumns = {
   datasetName: 'r.dataset_name',
   experimentName: 'e.name COLLATE NOCASE',
   duration: '(r.ended_at - r.started_at)',
+  transferGain: RUN_TRANSFER_GAIN,
 } as const;
 
 export type RunSortColumn = keyof typeof sortColumns;

@@ -53,6 +53,8 @@ export interface Run {
   notes: string;
   /** Sorted alphabetically. */
   tags: string[];
+  /** For the target run an experiment's gain was measured on: target − baseline test accuracy. */
+  transferGain: number | null;
 }
 
 export interface RunRow {
@@ -78,10 +80,17 @@ export interface RunRow {
   run_dir: string | null;
   notes: string;
   tags_json: string;
+  transfer_gain: number | null;
 }
 
 /** Select list for RunRow; expects `runs r JOIN experiments e ON e.id = r.experiment_id`. */
-export const RUN_COLUMNS = `r.*, e.name AS experiment_name,
+/**
+ * The transfer gain belongs to the experiment; a list shows it on the target run it was
+ * measured for (result_json.targetRunId), so it can be read and sorted per run.
+ */
+export const RUN_TRANSFER_GAIN = `CASE WHEN r.id = json_extract(e.result_json, '$.targetRunId') THEN e.transfer_gain END`;
+
+export const RUN_COLUMNS = `r.*, e.name AS experiment_name, ${RUN_TRANSFER_GAIN} AS transfer_gain,
   (SELECT json_group_array(tag) FROM (SELECT tag FROM run_tags t WHERE t.run_id = r.id ORDER BY tag)) AS tags_json`;
 
 export const RUN_FROM = 'runs r JOIN experiments e ON e.id = r.experiment_id';
@@ -110,5 +119,6 @@ export function toRun(row: RunRow): Run {
     runDir: row.run_dir,
     notes: row.notes,
     tags: fromJson<string[]>(row.tags_json),
+    transferGain: row.transfer_gain,
   };
 }

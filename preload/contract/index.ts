@@ -25,7 +25,7 @@ export const runListQuerySchema = z.object({
   dataset: shortText.optional(),
   experimentId: id.optional(),
   parentRunId: id.optional(),
-  sort: z.enum(['createdAt', 'startedAt', 'endedAt', 'status', 'role', 'name', 'architecture', 'datasetName', 'testAccuracy', 'experimentName', 'duration']).optional(),
+  sort: z.enum(['createdAt', 'startedAt', 'endedAt', 'status', 'role', 'name', 'architecture', 'datasetName', 'testAccuracy', 'experimentName', 'duration', 'transferGain']).optional(),
   order: z.enum(['asc', 'desc']).optional(),
   limit: z.number().int().min(1).max(10_000).optional(),
   offset: z.number().int().min(0).max(10_000_000).optional(),

@@ -116,6 +116,7 @@ export const runSchema = z.object({
   runDir: z.string().nullable(),
   notes: z.string(),
   tags: z.array(z.string()),
+  transferGain: nullableNumber,
 });
 
 export const runPageSchema = z.object({ rows: z.array(runSchema), total: z.number() });

@@ -57,6 +57,8 @@ export interface Draft {
   sourceExperimentId: string | null;
   sourceRunId: string | null;
   targetExperimentId: string | null;
+  /** A freeze rule from a re-opened spec, resolved once the source's layers are known. */
+  pendingFreeze?: { through: string } | 'all-but-head' | null;
 }
 
 export function defaultDataChoice(overrides: Partial<DataChoice> = {}): DataChoice {
@@ -149,6 +151,7 @@ function draftSchema() {
     sourceExperimentId: runId.catch(null),
     sourceRunId: runId.catch(null),
     targetExperimentId: runId.catch(null),
+    pendingFreeze: z.union([z.object({ through: z.string().max(200) }), z.literal('all-but-head'), z.null()]).optional().catch(null),
   });
 }
 

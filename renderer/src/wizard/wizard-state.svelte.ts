@@ -1,7 +1,9 @@
 // The wizard's live state: the draft (see draft.ts) as a rune, saved to localStorage on
 // every change, plus navigation between steps. One instance for the app, so leaving the
 // wizard for the Runs page and coming back finds everything as it was.
-import { defaultDraft, parseDraft, STEPS, type Draft, type StepId } from './draft';
+import { defaultDataChoice, defaultDraft, parseDraft, STEPS, type Draft, type StepId } from './draft';
+import { draftFromSpec } from './draft-from-spec';
+import { takeWizardPrefill } from '../history/wizard-prefill';
 
 export const DRAFT_STORAGE_KEY = 'transfer-lab.wizard-draft.v1';
 
@@ -14,8 +16,25 @@ function readStoredDraft(): Draft {
   }
 }
 
+/**
+ * Where the wizard starts: settings re-opened from a run's page, a folder chosen with the
+ * desktop menu's Import Dataset (#/new?datasetFolder=…), or the saved draft.
+ */
+function initialDraft(): Draft {
+  const prefill = draftFromSpec(takeWizardPrefill());
+  if (prefill) return prefill;
+  const folder = new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('datasetFolder');
+  const draft = readStoredDraft();
+  if (folder) {
+    draft.sourceData = defaultDataChoice({ origin: 'folder', path: folder });
+    draft.sourceMode = 'train';
+    draft.step = 'source-data';
+  }
+  return draft;
+}
+
 export class WizardState {
-  draft = $state<Draft>(readStoredDraft());
+  draft = $state<Draft>(initialDraft());
 
   constructor() {
     $effect.root(() => {
@@ -28,6 +47,12 @@ export class WizardState {
         }
       });
     });
+  }
+
+  /** Adopts settings a run's page left for the wizard ("Re-open in wizard"), if any. */
+  adoptPrefill(): void {
+    const prefill = draftFromSpec(takeWizardPrefill());
+    if (prefill) this.draft = prefill;
   }
 
   get stepIndex(): number {

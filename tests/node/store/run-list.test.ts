@@ -36,6 +36,14 @@ beforeAll(() => {
       if (rng() < 0.4) store.tags.add(run.id, 'good');
       if (rng() < 0.2) store.tags.add(run.id, 'odd_one');
     }
+    // Two experiments measured a transfer gain, each on one of its target runs.
+    for (const [i, experiment] of experiments.slice(0, 2).entries()) {
+      const target = store.runs.list({ experimentId: experiment.id, role: 'target', limit: 1 }).rows[0];
+      if (!target) continue;
+      store.experiments.setResult(experiment.id, {
+        targetRunId: target.id, baselineRunId: null, targetAccuracy: 0.9, baselineAccuracy: 0.85 - i * 0.1, transferGain: 0.05 + i * 0.1,
+      });
+    }
   });
   all = store.runs.list({ limit: 10_000 }).rows;
 });
@@ -56,6 +64,7 @@ const sortValue: Record<RunSortColumn, (r: Run) => string | number | null> = {
   datasetName: (r) => r.datasetName,
   experimentName: (r) => r.experimentName.toLowerCase(),
   duration: (r) => (r.startedAt !== null && r.endedAt !== null ? r.endedAt - r.startedAt : null),
+  transferGain: (r) => r.transferGain,
 };
 
 /** What the list should return, computed the slow, obvious way. */
@@ -117,8 +126,18 @@ describe('listRuns', () => {
     { tag: 'odd_one', sort: 'endedAt' },
     { status: 'queued', sort: 'status' },
     { dataset: 'nothing-like-this' },
+    { sort: 'transferGain' },
+    { sort: 'transferGain', order: 'asc', role: 'target' },
+    { sort: 'duration', order: 'asc', limit: 30 },
   ])('filters, sorts and pages in SQL: %j', (query) => {
     expect(actual(query)).toEqual(expected(query));
+  });
+
+  it('shows the transfer gain on the target run it was measured for, and only there', () => {
+    const withGain = all.filter((r) => r.transferGain !== null);
+    expect(withGain.length).toBe(2);
+    for (const run of withGain) expect(run.role).toBe('target');
+    expect(withGain.map((r) => r.transferGain).sort()).toEqual([0.05, 0.15000000000000002]);
   });
 
   it('filters by experiment', () => {
