@@ -7,6 +7,7 @@ import type { Split } from './datasets/dataset';
 import { sampleSize } from './datasets/dataset';
 import type { TrainingSpec } from './spec';
 import { createRng, shuffledIndices, type Rng } from './rng';
+import { createStepRunner, planParallelism } from './step-runner';
 
 export interface EpochMetrics {
   epoch: number;
@@ -87,10 +88,19 @@ export interface TrainOptions {
   optimizerState?: OptimizerStateEntry[];
   /** Early-stopping state to continue from. */
   earlyStopping?: EarlyStoppingState;
+  /**
+   * Threads to train with. Above 1, on the wasm or cpu backends, steps run data-parallel
+   * over worker_threads when the step allows it (see chooseParallelism); default 1.
+   */
+  threads?: number;
+  /** The built data-parallel replica entry (default: beside the running bundle). */
+  replicaFile?: string;
 }
 
 export interface TrainResult {
   epochs: EpochMetrics[];
+  /** Threads that computed each step (above 1: data-parallel). */
+  threads: number;
   stoppedEarly: boolean;
   cancelled: boolean;
 }
@@ -208,9 +218,15 @@ export async function trainModel(
   const batchSize = Math.min(training.batchSize, count);
   const stepsPerEpoch = Math.ceil(count / batchSize);
   const optimizer = createOptimizer(training);
-  const trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const forward = options.forward ?? ((xs: tf.Tensor) => model.apply(xs, { training: true }) as tf.Tensor);
   if (options.optimizerState && options.optimizerState.length > 0) await restoreOptimizerState(optimizer, options.optimizerState);
+  const backend = tf.getBackend();
+  const parallel = planParallelism(model, options.threads ?? 1, backend, options);
+  const runner = await createStepRunner(
+    training,
+    { model, optimizer, inputShape, numClasses, forward, penalty: options.penalty, augment: options.augment },
+    { workers: parallel.workers, maxBatch: batchSize, backend: backend as 'wasm' | 'cpu', replicaFile: options.replicaFile },
+  );
   const progressInterval = options.progressIntervalMs ?? 250;
   const firstEpoch = options.firstEpoch ?? 1;
 
@@ -229,41 +245,20 @@ export async function trainModel(
       const epochStart = performance.now();
       const rng = createRng(epochSeed(options.seed, epoch));
       const order = shuffledIndices(count, rng);
-      // Running sums stay on the device; they are read once per epoch and when progress is reported.
-      let lossSum = tf.scalar(0);
-      let correctSum = tf.scalar(0);
       let seen = 0;
       for (let step = 0; step < stepsPerEpoch; step++) {
         const from = step * batchSize;
         const to = Math.min(from + batchSize, count);
         const n = to - from;
         const batch = gatherBatch(data.train, order, from, to, size);
-        const [nextLoss, nextCorrect, stepLoss, stepCorrect] = tf.tidy(() => {
-          let xs = tf.tensor(batch.x, [n, ...inputShape]);
-          if (options.augment) xs = options.augment(xs as tf.Tensor4D, rng);
-          const labels = tf.tensor1d(batch.y, 'int32');
-          const ys = tf.oneHot(labels, numClasses);
-          let correct: tf.Scalar | undefined;
-          const loss = optimizer.minimize(() => {
-            const pred = forward(xs) as tf.Tensor2D;
-            correct = tf.keep(pred.argMax(1).equal(labels).sum().cast('float32') as tf.Scalar);
-            const dataLoss = tf.metrics.categoricalCrossentropy(ys, pred).mean() as tf.Scalar;
-            return options.penalty ? dataLoss.add(options.penalty()) : dataLoss;
-          }, true, trainable) as tf.Scalar;
-          const c = correct as tf.Scalar;
-          return [lossSum.add(loss.mul(n)), correctSum.add(c), loss, c];
-        });
-        lossSum.dispose();
-        correctSum.dispose();
-        lossSum = nextLoss as tf.Scalar;
-        correctSum = nextCorrect as tf.Scalar;
+        runner.run(batch.x, batch.y, n, rng);
         seen += n;
         globalStep += 1;
 
         const now = performance.now();
         if (callbacks.onStep && (now - lastReport >= progressInterval || step === stepsPerEpoch - 1)) {
           lastReport = now;
-          const [l, c] = await Promise.all([stepLoss.data(), stepCorrect.data()]);
+          const last = await runner.lastStep();
           const elapsed = now - started;
           const totalSteps = training.epochs * stepsPerEpoch;
           callbacks.onStep({
@@ -271,30 +266,26 @@ export async function trainModel(
             step: step + 1,
             stepsPerEpoch,
             globalStep,
-            loss: l[0],
-            accuracy: c[0] / n,
+            loss: last.loss,
+            accuracy: last.correct / n,
             samplesPerSec: (seen / (now - epochStart)) * 1000,
             etaMs: (elapsed / globalStep) * (totalSteps - globalStep),
           });
         }
-        stepLoss.dispose();
-        stepCorrect.dispose();
         await yieldToEventLoop();
         if (callbacks.shouldStop?.()) {
           cancelled = true;
           break;
         }
       }
-      const [lossTotal, correctTotal] = await Promise.all([lossSum.data(), correctSum.data()]);
-      lossSum.dispose();
-      correctSum.dispose();
+      const totals = await runner.takeTotals();
       if (cancelled) break;
       const trainSeconds = (performance.now() - epochStart) / 1000;
       const metrics: EpochMetrics = {
         epoch,
         durationMs: 0,
-        loss: lossTotal[0] / seen,
-        accuracy: correctTotal[0] / seen,
+        loss: totals.lossSum / seen,
+        accuracy: totals.correct / seen,
         samplesPerSec: seen / trainSeconds,
       };
       if (data.validation && data.validation.y.length > 0) {
@@ -316,11 +307,11 @@ export async function trainModel(
         sinceBest += 1;
         if (training.earlyStopping && sinceBest >= training.earlyStopping.patience) stoppedEarly = true;
       }
-      await callbacks.afterEpoch?.({ metrics, optimizer, monitored, improved, earlyStopping: { best, sinceBest } });
+      await callbacks.afterEpoch?.({ metrics, optimizer: runner.optimizer, monitored, improved, earlyStopping: { best, sinceBest } });
       if (callbacks.shouldStop?.()) cancelled = true;
     }
   } finally {
-    optimizer.dispose();
+    await runner.close();
   }
-  return { epochs, stoppedEarly, cancelled };
+  return { epochs, threads: runner.replicas, stoppedEarly, cancelled };
 }

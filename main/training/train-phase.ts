@@ -12,6 +12,8 @@ import { planFeatureCache, cacheFrozenFeatures } from '../engine/feature-cache';
 import { createPenalty, type PenaltyContext } from '../engine/regularization';
 import { createAugmenter, describeAugmentation, isAugmentationOn } from '../engine/augmentation';
 import { checkpointSize, writeCheckpoint } from '../engine/checkpoints';
+import { planParallelism } from '../engine/step-runner';
+import { trainingThreads } from './training-threads';
 import type { DatasetSpec, RegularizationSpec, TrainingSpec } from '../engine/spec';
 import type { EnvironmentInfo, FromWorker, Job, PhasePlan } from './protocol';
 
@@ -70,6 +72,9 @@ export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: Phas
   if (cachePlan.note) notes.push(cachePlan.note);
   const penalty = input.regularization ? createPenalty(model, input.regularization.spec, input.regularization) : undefined;
   if (penalty) notes.push(penalty.description);
+  const augment = createAugmenter(training.augmentation);
+  const threads = trainingThreads(model);
+  notes.push(planParallelism(model, threads, tf.getBackend(), { penalty, augment, optimizerState: input.start?.optimizerState, frozenPrefixCached: cachePlan.cached }).description);
 
   report({
     type: 'phase-started',
@@ -106,9 +111,10 @@ export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: Phas
         inputShape: cached?.featureShape ?? inputShape,
         numClasses,
         penalty: penalty?.value,
-        augment: createAugmenter(training.augmentation),
+        augment,
         firstEpoch,
         optimizerState: input.start?.optimizerState,
+        threads,
         earlyStopping: input.start?.earlyStopping,
         callbacks: {
           onStep: (progress) => report({ type: 'step', runId: plan.runId, progress }),
