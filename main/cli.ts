@@ -2,6 +2,7 @@
 //   transfer-lab run <spec.json> [--db <file>] [--json]
 //   transfer-lab runs [--json] [--status S] [--role R] [--text T] [--limit N]
 //   transfer-lab show <run id> [--json]
+//   transfer-lab import <run-bundle.json>
 //   transfer-lab train-more <run id> --epochs N [--json]
 //   transfer-lab resume <run id> [--json]
 //   transfer-lab doctor
@@ -10,7 +11,7 @@
 // Bad input ends with one clear line on stderr and a non-zero exit, never a stack trace.
 import { parseArgs } from 'node:util';
 import { runCommand } from './cli/run-command';
-import { runsCommand, showCommand } from './cli/history-commands';
+import { importCommand, runsCommand, showCommand } from './cli/history-commands';
 import { doctorCommand } from './cli/doctor-command';
 import { webCommand } from './cli/web-command';
 import { trainMoreCommand, resumeCommand } from './cli/continue-commands';
@@ -25,6 +26,7 @@ Commands:
       --json          print one JSON object with the results at the end
   runs                list recorded runs   [--json] [--status S] [--role R] [--text T] [--limit N]
   show <run id>       one run's settings, curves and evaluation   [--json]
+  import <bundle>     record a run exported by another Transfer Lab (JSON bundle)
   train-more <run id> --epochs N
                       train a completed run N more epochs, as a new linked run   [--json]
   resume <run id>     continue an interrupted, failed or cancelled run from its last checkpoint   [--json]
@@ -69,6 +71,9 @@ async function main(argv: string[]): Promise<number> {
     case 'show':
       if (positionals.length !== 1) throw new UserError('show needs a run id: transfer-lab show <run id>');
       return showCommand(positionals[0], { db: values.db, json: values.json });
+    case 'import':
+      if (positionals.length !== 1) throw new UserError('import needs a bundle file: transfer-lab import <run-bundle.json>');
+      return importCommand(positionals[0], { db: values.db });
     case 'train-more':
       if (positionals.length !== 1) throw new UserError('train-more needs a run id: transfer-lab train-more <run id> --epochs N');
       return trainMoreCommand(positionals[0], values.epochs, { db: values.db, json: values.json });

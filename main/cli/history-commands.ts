@@ -1,6 +1,8 @@
 // `transfer-lab runs` and `transfer-lab show <run id>`: read the recorded history.
 import { createStore, defaultDatabasePath, runStatuses, runRoles, type RunStatus, type RunRole } from '../store';
 import { runReport } from '../services/experiment-report';
+import { importRunBundle } from '../services/run-bundle';
+import { readSpecFile } from './run-command';
 import { UserError } from './user-error';
 import { formatDuration, formatPercent } from './format';
 
@@ -88,6 +90,23 @@ export function showCommand(idOrPrefix: string, options: { db?: string; json: bo
         out(`  ${c.className.padEnd(12)} precision ${formatPercent(c.precision)}  recall ${formatPercent(c.recall)}  F1 ${c.f1.toFixed(3)}  (${c.support})`);
       }
     }
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+export function importCommand(file: string, options: { db?: string }): number {
+  const bundle = readSpecFile(file);
+  const store = openStore(options.db);
+  try {
+    let run;
+    try {
+      run = importRunBundle(store, bundle);
+    } catch (err) {
+      throw new UserError(`${file}: ${(err as Error).message}`);
+    }
+    process.stdout.write(`imported run ${run.id} (${run.role}, ${run.status}) of "${run.experimentName}"\n`);
     return 0;
   } finally {
     store.close();

@@ -58,6 +58,7 @@ export function createHandlers(app: AppContext, mode: 'electron' | 'browser', di
     'runs.compare': (a) => runs.compare(a.runIds),
     'runs.exportCsv': (a) => runs.exportCsv(a),
     'runs.exportBundle': (a) => runs.exportBundle(a.runId),
+    'runs.importBundle': (a) => ({ runId: runs.importBundle(a.bundle).id }),
     'models.summary': (a) => ('runId' in a ? models.summaryOfRun(a.runId) : models.summaryOfArchitecture(a.architecture, a.inputShape, a.numClasses)),
     'models.predict': (a) => models.predict(a.runId, a.images, a.top ?? 3),
     'models.export': (a) => models.exportModel(a.runId, a.folder),

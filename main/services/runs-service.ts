@@ -3,6 +3,7 @@ import type { Store, RunListQuery, Run } from '../store';
 import { runReport } from './experiment-report';
 import { RequestError } from './request-error';
 import { runsToCsv } from './runs-csv';
+import { exportRunBundle, importRunBundle } from './run-bundle';
 
 export class RunsService {
   constructor(private readonly store: Store) {}
@@ -39,20 +40,12 @@ export class RunsService {
     return { csv: runsToCsv(page.rows), fileName: `transfer-lab-runs-${new Date().toISOString().slice(0, 10)}.csv` };
   }
 
-  /** A run as a self-contained JSON bundle another Transfer Lab can import. */
   exportBundle(runId: string) {
-    const detail = this.detail(runId);
-    const evaluations = this.store.evaluations.list(runId);
-    const bundle = {
-      format: 'transfer-lab-run',
-      version: 1,
-      exportedAt: new Date().toISOString(),
-      run: stripLocal(detail.run),
-      experimentSpec: detail.experimentSpec,
-      metrics: detail.curves,
-      evaluations,
-    };
-    return { bundle, fileName: `transfer-lab-run-${runId}.json` };
+    return exportRunBundle(this.store, runId);
+  }
+
+  importBundle(bundle: unknown): Run {
+    return importRunBundle(this.store, bundle);
   }
 
   deleteRun(runId: string): boolean {
@@ -69,10 +62,4 @@ export class RunsService {
     for (const run of runs) this.store.deleteRun(run.id);
     return this.store.experiments.delete(experimentId);
   }
-}
-
-/** Paths and process ids mean nothing on another machine. */
-function stripLocal(run: Run): Omit<Run, 'runDir' | 'ownerPid'> {
-  const { runDir: _runDir, ownerPid: _ownerPid, ...rest } = run;
-  return rest;
 }

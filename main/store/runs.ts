@@ -173,6 +173,20 @@ export class RunsRepository {
     return this.require(id);
   }
 
+  /**
+   * Sets a finished run's timestamps to those it had elsewhere (a run imported from another
+   * Transfer Lab keeps its dates and duration). Only finished runs: a live run's times are
+   * the store's own.
+   */
+  restoreTimes(id: string, times: { createdAt: number; startedAt: number | null; endedAt: number }): Run {
+    const changes = this.db
+      .prepare(`UPDATE runs SET created_at = @createdAt, started_at = @startedAt, ended_at = @endedAt
+        WHERE id = @id AND status IN ('completed', 'failed', 'cancelled', 'interrupted')`)
+      .run({ id, ...times }).changes;
+    if (changes === 0) throw new StoreError('conflict', `run ${id}: only a finished run's times can be restored`);
+    return this.require(id);
+  }
+
   update(id: string, patch: RunPatch): Run {
     const sets: string[] = [];
     const params: Record<string, unknown> = { id };

@@ -79,6 +79,8 @@ export const methods = {
   'runs.compare': { args: z.object({ runIds: z.array(id).min(2).max(10) }).strict(), result: r.comparisonSchema },
   'runs.exportCsv': { args: runListQuerySchema, result: z.object({ csv: z.string(), fileName: z.string() }) },
   'runs.exportBundle': { args: z.object({ runId: id }).strict(), result: z.object({ bundle: z.unknown(), fileName: z.string() }) },
+  /** A bundle another Transfer Lab exported (runs.exportBundle), recorded as a new finished run. */
+  'runs.importBundle': { args: z.object({ bundle: z.unknown() }).strict(), result: z.object({ runId: z.string() }) },
   'models.summary': {
     args: z.union([
       z.object({ architecture: z.enum(['seed-cnn', 'small-cnn', 'mlp']), inputShape: z.array(z.number().int().min(1).max(4096)).min(1).max(3), numClasses: z.number().int().min(2).max(10_000) }).strict(),

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { methods, events } from '../../preload/contract';
+import { methods, events, type RunDetail } from '../../preload/contract';
 import { createAppContext, type AppContext } from '../../main/services/app-context';
 import { createHandlers, type Handlers } from '../../main/services/handlers';
 import { dispatch } from '../../main/services/dispatch';
@@ -89,6 +89,35 @@ describe('contract answers from the real core', () => {
     const out = path.join(dir, 'exported');
     await ok('models.export', { runId: target.id, folder: out });
     expect(fs.existsSync(path.join(out, 'model.json'))).toBe(true);
+  });
+});
+
+describe('run bundles', () => {
+  it('a run exported here imports into another Transfer Lab as the same finished run', async () => {
+    const report = (await ok('experiments.get', { experimentId })) as { runs: { id: string; role: string }[] };
+    const target = report.runs.find((r) => r.role === 'target')!;
+    const original = (await ok('runs.get', { runId: target.id })) as RunDetail;
+    const { bundle } = (await ok('runs.exportBundle', { runId: target.id })) as { bundle: unknown };
+
+    const other = createAppContext({ databaseFile: path.join(dir, 'other.sqlite') });
+    try {
+      const otherHandlers = createHandlers(other, 'browser');
+      const imported = await dispatch(otherHandlers, 'runs.importBundle', { bundle: JSON.parse(JSON.stringify(bundle)) });
+      if ('error' in imported) throw new Error(imported.error.message);
+      const detail = await dispatch(otherHandlers, 'runs.get', { runId: imported.result.runId });
+      if ('error' in detail) throw new Error(detail.error.message);
+      const copy = detail.result as RunDetail;
+      expect(copy.run).toMatchObject({ role: 'target', status: 'completed', testAccuracy: original.run.testAccuracy, hyperparams: original.run.hyperparams, frozenLayers: original.run.frozenLayers });
+      expect(copy.run.endedAt! - copy.run.startedAt!).toBe(original.run.endedAt! - original.run.startedAt!);
+      expect(copy.run.tags).toContain('imported');
+      expect(copy.curves).toEqual(original.curves);
+      expect(copy.report.evaluation).toEqual(original.report.evaluation);
+
+      const refused = await dispatch(otherHandlers, 'runs.importBundle', { bundle: { format: 'something-else' } });
+      expect('error' in refused && refused.error.message).toMatch(/not a Transfer Lab run bundle/);
+    } finally {
+      await other.close();
+    }
   });
 });
 

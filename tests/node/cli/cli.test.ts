@@ -1,10 +1,10 @@
 // The CLI as users run it: the built bin in a child process, real files, real training.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { tinySpec } from '../training/tiny-specs';
+import { longSourceSpec, tinySpec } from '../training/tiny-specs';
 
 const bin = path.resolve('bin/transfer-lab.js');
 let dir: string;
@@ -52,6 +52,21 @@ describe('transfer-lab CLI', () => {
     expect(show.code).toBe(0);
     expect(show.stdout).toContain(`run ${target.id} (target)`);
     expect(show.stdout).toMatch(/frozen: conv1, pool1/);
+
+    // A run bundle (as the run page downloads it) imports into another data folder.
+    const bundle = path.join(dir, 'bundle.json');
+    const { exportRunBundle } = await import('../../../main/services/run-bundle');
+    const { createStore } = await import('../../../main/store');
+    const store = createStore(path.join(dir, 'transfer-lab.sqlite'));
+    fs.writeFileSync(bundle, JSON.stringify(exportRunBundle(store, target.id).bundle));
+    store.close();
+    const otherHome = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-cli-other-'));
+    const imported = await cli(['import', bundle], { TRANSFER_LAB_HOME: otherHome });
+    expect(imported.stderr).toBe('');
+    expect(imported.stdout).toMatch(/^imported run [0-9a-z]{26} \(target, completed\)/);
+    const listed = JSON.parse((await cli(['runs', '--json'], { TRANSFER_LAB_HOME: otherHome })).stdout);
+    expect(listed.rows[0].testAccuracy).toBe(target.evaluation.accuracy);
+    fs.rmSync(otherHome, { recursive: true, force: true });
   });
 
   it('answers bad input with one clear line and a non-zero exit', async () => {
@@ -87,6 +102,28 @@ describe('transfer-lab CLI', () => {
     const out = JSON.parse(stdout);
     expect(out.runs[0].status).toBe('failed');
     expect(out.runs[0].error).toMatch(/no-such-folder/);
+  });
+
+  it('Ctrl-C cancels a run cleanly: exit 130, the run cancelled with its epochs kept', async () => {
+    const spec = path.join(dir, 'long.json');
+    fs.writeFileSync(spec, JSON.stringify(longSourceSpec(500)));
+    const child = spawn(process.execPath, [bin, 'run', spec], { env: { ...process.env, TRANSFER_LAB_HOME: dir } });
+    let stderr = '';
+    const twoEpochs = new Promise<void>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/source epoch 2:/.test(stderr)) resolve();
+      });
+    });
+    await twoEpochs;
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/Cancelling/);
+    const runs = JSON.parse((await cli(['runs', '--json', '--text', 'long shapes source'])).stdout);
+    expect(runs.rows[0].status).toBe('cancelled');
+    const shown = JSON.parse((await cli(['show', runs.rows[0].id, '--json'])).stdout);
+    expect(shown.report.epochs.length).toBeGreaterThanOrEqual(2);
   });
 
   it('prints the JSON Schema of the spec', async () => {

@@ -32,6 +32,7 @@ export const validArgs: Record<MethodName, Record<string, unknown>> = {
   'runs.compare': { runIds: [ID, ID] },
   'runs.exportCsv': { limit: 5 },
   'runs.exportBundle': { runId: ID },
+  'runs.importBundle': { bundle: { format: 'transfer-lab-run', version: 1 } },
   'models.summary': { architecture: 'mlp', inputShape: [4], numClasses: 2 },
   'models.predict': { runId: ID, images: [TINY_PNG] },
   'models.export': { runId: ID, folder: '/tmp/transfer-lab-fuzz-export' },
