@@ -1,6 +1,6 @@
 // Datasets for the UI: previews (class counts and sample images) and the images of
 // particular samples (e.g. the misclassified ones on the results page).
-import { loadDataset, previewDataset, type Dataset } from '../engine/datasets';
+import { loadDataset, previewDataset, type Dataset, type LoadOptions } from '../engine/datasets';
 import { imageToPngDataUrl } from '../engine/datasets/preview';
 import { sampleSize } from '../engine/datasets/dataset';
 import type { DatasetSpec } from '../engine/spec';
@@ -11,10 +11,14 @@ const MAX_CACHED_DATASETS = 3;
 export class DatasetsService {
   private readonly cache = new Map<string, Promise<Dataset>>();
 
-  constructor(private readonly dataFolder: string) {}
+  constructor(
+    private readonly dataFolder: string,
+    private readonly onDownloadProgress?: LoadOptions['onDownloadProgress'],
+  ) {}
 
+  /** Class counts and sample images; a 'download' dataset is fetched first, with progress. */
   preview(dataset: DatasetSpec, seed: number, perClass?: number) {
-    return previewDataset(dataset, { seed, dataFolder: this.dataFolder, perClass });
+    return previewDataset(dataset, { seed, dataFolder: this.dataFolder, perClass, onDownloadProgress: this.onDownloadProgress });
   }
 
   async samples(spec: DatasetSpec, seed: number, ids: string[]) {
@@ -36,7 +40,7 @@ export class DatasetsService {
     const key = JSON.stringify([spec, seed]);
     let cached = this.cache.get(key);
     if (!cached) {
-      cached = loadDataset(spec, { seed, dataFolder: this.dataFolder });
+      cached = loadDataset(spec, { seed, dataFolder: this.dataFolder, onDownloadProgress: this.onDownloadProgress });
       cached.catch(() => this.cache.delete(key));
       this.cache.set(key, cached);
       if (this.cache.size > MAX_CACHED_DATASETS) this.cache.delete(this.cache.keys().next().value as string);

@@ -23,7 +23,8 @@ export interface NativeDialogs {
 export function createHandlers(app: AppContext, mode: 'electron' | 'browser', dialogs?: NativeDialogs): Handlers {
   const runs = new RunsService(app.store);
   const models = new ModelsService(app.store);
-  const datasets = new DatasetsService(app.dataFolder);
+  const datasets = new DatasetsService(app.dataFolder, (p) =>
+    app.supervisor.announce({ type: 'download-progress', experimentId: null, name: p.name, file: p.file, received: p.received, total: p.total ?? null }));
   return {
     'app.info': () => appInfo(app, mode),
     'datasets.preview': (a) => datasets.preview(a.dataset, a.seed ?? 42, a.perClass),

@@ -33,7 +33,7 @@ export type SupervisorEvent =
   | { type: 'run-step'; experimentId: string; runId: string; progress: StepProgress }
   | { type: 'run-epoch'; experimentId: string; runId: string; metrics: EpochMetrics }
   | { type: 'run-evaluation'; experimentId: string; runId: string; evaluation: Evaluation }
-  | { type: 'download-progress'; experimentId: string; name: string; file: string; received: number; total: number | null }
+  | { type: 'download-progress'; experimentId: string | null; name: string; file: string; received: number; total: number | null }
   | { type: 'experiment-finished'; experimentId: string; status: 'completed' | 'failed' | 'cancelled'; transferGain?: TransferGain };
 
 export interface JobOutcome {
@@ -68,6 +68,14 @@ export class Supervisor {
   subscribe(listener: (event: SupervisorEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Tells every listener about progress made outside a training job (a download for a
+   * dataset preview), so each face forwards it like a job's own events.
+   */
+  announce(event: Extract<SupervisorEvent, { type: 'download-progress' }>): void {
+    this.emit(event);
   }
 
   running(): string[] {
