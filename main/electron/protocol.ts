@@ -10,6 +10,7 @@
 // plain Node; main/index.ts wires it to Electron's `protocol`.
 import fs from 'node:fs';
 import path from 'node:path';
+import { contentTypeOf, fileUnderRoot, isWithinFolder } from '../renderer-files';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'transfer-lab';
@@ -33,27 +34,6 @@ export const APP_SCHEME_PRIVILEGES = Object.freeze({
   // no bypassCSP, no corsEnabled, no stream privileges.
   privileges: Object.freeze({ standard: true, secure: true, supportFetchAPI: true }),
 });
-
-const MIME_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 function securityHeaders(contentType: string): Record<string, string> {
   return {
@@ -90,12 +70,9 @@ export function resolveAppPath(url: string, rootDir: string): { file: string } |
     return { status: 400, reason: 'malformed percent-encoding' };
   }
   if (pathname.includes('\0')) return { status: 400, reason: 'NUL in path' };
-  if (pathname === '/' || pathname === '') pathname = '/index.html';
-  const root = path.resolve(rootDir);
   // Treat backslashes as separators on every platform so a Windows-style climb is caught too.
-  const relative = pathname.replace(/\\/g, '/').replace(/^\/+/, '');
-  const file = path.resolve(root, relative);
-  if (file !== root && !file.startsWith(root + path.sep)) return { status: 403, reason: 'outside the renderer folder' };
+  const file = fileUnderRoot(path.resolve(rootDir), pathname.replace(/\\/g, '/'));
+  if (file == null) return { status: 403, reason: 'outside the renderer folder' };
   return { file };
 }
 
@@ -108,10 +85,10 @@ export async function serveAppRequest(request: Request, rootDir: string): Promis
     // A symlink inside dist/renderer must not lead outside it either.
     const real = await fs.promises.realpath(target.file);
     const realRoot = await fs.promises.realpath(rootDir);
-    if (real !== realRoot && !real.startsWith(realRoot + path.sep)) return plain(403, 'outside the renderer folder');
+    if (!isWithinFolder(realRoot, real)) return plain(403, 'outside the renderer folder');
     const stat = await fs.promises.stat(real);
     if (!stat.isFile()) return plain(404, 'not found');
-    const type = MIME_TYPES[path.extname(real).toLowerCase()] ?? 'application/octet-stream';
+    const type = contentTypeOf(real);
     const body = request.method === 'HEAD' ? null : await fs.promises.readFile(real);
     return new Response(body, { status: 200, headers: { ...securityHeaders(type), 'content-length': String(stat.size) } });
   } catch (err) {

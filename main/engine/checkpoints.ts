@@ -12,6 +12,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
+import { syncFolder, writeFileSynced } from './atomic-file';
 import { saveModel, loadModel } from './models/io';
 import type { EarlyStoppingState, EpochMetrics, OptimizerStateEntry } from './train';
 
@@ -45,28 +46,6 @@ export interface LoadedCheckpoint {
 export function checkpointFolders(runDir: string): { last: string; best: string } {
   const root = path.join(runDir, CHECKPOINTS_FOLDER);
   return { last: path.join(root, 'last'), best: path.join(root, 'best') };
-}
-
-async function writeSynced(file: string, data: Uint8Array | string): Promise<void> {
-  const handle = await fs.open(file, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function syncFolder(folder: string): Promise<void> {
-  const handle = await fs.open(folder, 'r').catch(() => null);
-  if (!handle) return; // Windows cannot open folders; rename is as durable as it gets there.
-  try {
-    await handle.sync();
-  } catch {
-    // Some file systems refuse fsync on a folder; the files themselves are synced.
-  } finally {
-    await handle.close();
-  }
 }
 
 function temporaryName(folder: string): string {
@@ -117,15 +96,15 @@ export async function writeCheckpoint(
     optimizerState: optimizerState.map((e) => ({ name: e.name, shape: e.shape })),
     savedAt: new Date().toISOString(),
   };
-  await writeSynced(path.join(temporary, OPTIMIZER_FILE), optimizerBytes(optimizerState));
-  await writeSynced(path.join(temporary, CHECKPOINT_JSON), JSON.stringify(full, null, 2));
+  await writeFileSynced(path.join(temporary, OPTIMIZER_FILE), optimizerBytes(optimizerState));
+  await writeFileSynced(path.join(temporary, CHECKPOINT_JSON), JSON.stringify(full, null, 2));
   const written = [last];
   if (isBest) {
     const bestTemporary = temporaryName(best);
     await fs.rm(bestTemporary, { recursive: true, force: true });
     await fs.mkdir(bestTemporary);
     for (const file of await fs.readdir(temporary)) {
-      await writeSynced(path.join(bestTemporary, file), await fs.readFile(path.join(temporary, file)));
+      await writeFileSynced(path.join(bestTemporary, file), await fs.readFile(path.join(temporary, file)));
     }
     await swapIn(bestTemporary, best);
     written.push(best);

@@ -2,17 +2,12 @@
 // 'test' split also updates runs.test_accuracy in the same transaction, so the copy used
 // for sorting lists can never disagree with the evaluation it came from.
 import type { Database, Statement } from 'better-sqlite3';
+import type { ClassMetrics } from '../engine/evaluate';
 import { fromJson, toJson } from './json-columns';
 import { StoreError } from './store-error';
 
-export interface ClassMetrics {
-  className: string;
-  precision: number;
-  recall: number;
-  f1: number;
-  /** How many samples of this class the split holds. */
-  support: number;
-}
+// Per-class metrics are stored exactly as the engine computes them; the type is declared there.
+export type { ClassMetrics };
 
 export interface ConfusionMatrix {
   /** Class names in row/column order. */

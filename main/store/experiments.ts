@@ -65,7 +65,7 @@ export class ExperimentsRepository {
       'INSERT INTO experiments (id, name, spec_json, created_at) VALUES (@id, @name, @spec, @createdAt)',
     );
     this.getStmt = db.prepare('SELECT * FROM experiments WHERE id = ?');
-    this.listStmt = db.prepare('SELECT * FROM experiments ORDER BY created_at DESC, id DESC');
+    this.listStmt = db.prepare('SELECT * FROM experiments ORDER BY created_at DESC, rowid DESC');
     this.resultStmt = db.prepare(
       'UPDATE experiments SET result_json = @result, transfer_gain = @gain WHERE id = @id',
     );

@@ -6,23 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { appRoot } from '../paths';
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-};
+import { contentTypeOf, fileUnderRoot, isWithinFolder } from '../renderer-files';
 
 /**
  * Where `vite build --config renderer/vite.config.ts` puts the renderer. The environment
@@ -67,9 +51,8 @@ export class StaticFiles {
     }
     if (decoded.includes('\0') || decoded.includes('\\')) return null;
     if (decoded.split('/').some((part) => part.startsWith('.'))) return null;
-    const relative = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
-    const candidate = path.resolve(this.root, relative);
-    if (!this.inside(candidate)) return null;
+    const candidate = fileUnderRoot(this.root, decoded);
+    if (candidate == null) return null;
     let real: string;
     try {
       real = fs.realpathSync(candidate);
@@ -77,12 +60,12 @@ export class StaticFiles {
     } catch {
       return null;
     }
-    return this.inside(real) ? real : null;
+    return isWithinFolder(this.root, real) ? real : null;
   }
 
   /** Streams a file found by resolve(); HEAD-less by design (the server allows GET and POST only). */
   send(file: string, res: ServerResponse, headers: Record<string, string>): void {
-    const type = contentTypes[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const type = contentTypeOf(file);
     const size = fs.statSync(file).size;
     // no-cache, not no-store: the browser may keep a copy but must revalidate, so a
     // rebuilt renderer is picked up on reload.
@@ -90,9 +73,5 @@ export class StaticFiles {
     fs.createReadStream(file)
       .on('error', () => res.destroy())
       .pipe(res);
-  }
-
-  private inside(file: string): boolean {
-    return file.startsWith(this.root + path.sep);
   }
 }

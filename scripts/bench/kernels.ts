@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { environmentInfo, selectBackend } from '../../main/engine/backend';
 import { createRng } from '../../main/engine/rng';
+import { argValue } from './shared/bench-args';
 
 type Backend = 'wasm' | 'cpu';
 
@@ -16,14 +17,6 @@ interface Row {
   steps: number;
   msPerStep: number;
   samplesPerSecond?: number;
-}
-
-function argValue(name: string): string | undefined {
-  const args = process.argv.slice(2);
-  const inline = args.find((a) => a.startsWith(`${name}=`));
-  if (inline) return inline.slice(name.length + 1);
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
 }
 
 const seconds = Number(argValue('--seconds') ?? 6);

@@ -6,20 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { createStore } from '../../main/store';
 import type { MetricInput, RunListQuery } from '../../main/store';
+import { argValue } from './shared/bench-args';
 
 interface Result {
   operation: string;
   rows: number;
   ms: number;
   rowsPerSecond: number;
-}
-
-function argValue(name: string): string | undefined {
-  const args = process.argv.slice(2);
-  const inline = args.find((a) => a.startsWith(`${name}=`));
-  if (inline) return inline.slice(name.length + 1);
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
 }
 
 const metricRows = Number(argValue('--rows') ?? 1_000_000);

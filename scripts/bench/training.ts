@@ -21,14 +21,7 @@ import { rawFitSamplesPerSec } from './training/raw-fit';
 import { engineSamplesPerSec } from './training/engine-run';
 import { findPythonWithTorch, runPytorch } from './training/pytorch-reference';
 import { buildReplica, dataParallelSamplesPerSec } from './training/data-parallel-fit';
-
-function argValue(name: string): string | undefined {
-  const args = process.argv.slice(2);
-  const inline = args.find((a) => a.startsWith(`${name}=`));
-  if (inline) return inline.slice(name.length + 1);
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
+import { argValue } from './shared/bench-args';
 
 const BATCH = 64;
 /** Samples per epoch: enough for a few seconds per epoch at current speeds. */

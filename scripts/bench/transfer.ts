@@ -18,14 +18,7 @@ import { createPenalty } from '../../main/engine/regularization';
 import { trainModel } from '../../main/engine/train';
 import type { Split } from '../../main/engine/datasets/dataset';
 import type { TrainingSpec } from '../../main/engine/spec';
-
-function argValue(name: string): string | undefined {
-  const args = process.argv.slice(2);
-  const inline = args.find((a) => a.startsWith(`${name}=`));
-  if (inline) return inline.slice(name.length + 1);
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
+import { argValue } from './shared/bench-args';
 
 function positiveInt(name: string, fallback: number, max: number): number {
   const text = argValue(name);

@@ -104,7 +104,7 @@ describe('run bundles', () => {
       const otherHandlers = createHandlers(other, 'browser');
       const imported = await dispatch(otherHandlers, 'runs.importBundle', { bundle: JSON.parse(JSON.stringify(bundle)) });
       if ('error' in imported) throw new Error(imported.error.message);
-      const detail = await dispatch(otherHandlers, 'runs.get', { runId: imported.result.runId });
+      const detail = await dispatch(otherHandlers, 'runs.get', { runId: (imported.result as { runId: string }).runId });
       if ('error' in detail) throw new Error(detail.error.message);
       const copy = detail.result as RunDetail;
       expect(copy.run).toMatchObject({ role: 'target', status: 'completed', testAccuracy: original.run.testAccuracy, hyperparams: original.run.hyperparams, frozenLayers: original.run.frozenLayers });

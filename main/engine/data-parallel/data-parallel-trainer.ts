@@ -9,7 +9,9 @@
 // on the batch (batch normalisation's batch statistics, dropout's random masks) see shards,
 // so those models train equivalently but not identically.
 import * as tf from '@tensorflow/tfjs';
+import fs from 'node:fs';
 import path from 'node:path';
+import { appRoot } from '../../paths';
 import { Worker } from 'node:worker_threads';
 import { createOptimizer } from '../train';
 import { applyFlatGradients, flatSize, shardGradients } from './shard-step';
@@ -51,8 +53,13 @@ interface ReplicaHandle {
   error?: string;
 }
 
+/**
+ * The built replica entry: beside the running bundle (dist/main/), or — when the engine
+ * runs from TypeScript sources, as in tests — the one the build put in dist/main/.
+ */
 export function defaultReplicaFile(): string {
-  return path.join(__dirname, 'data-parallel-replica.js');
+  const beside = path.join(__dirname, 'data-parallel-replica.js');
+  return fs.existsSync(beside) ? beside : path.join(appRoot(), 'dist', 'main', 'data-parallel-replica.js');
 }
 
 /** Starts the replicas (resolves once each has built its model) around `model`. */

@@ -10,7 +10,7 @@ import type { SourceData } from '../datasets/source-data';
 import { cacheFolderOf, DATASET_CATALOG, type DownloadableDataset } from './catalog';
 import { ensureCachedFile, type DownloadProgress, type DownloadSettings } from './cached-file';
 import { DownloadError } from './download-error';
-import { syncFolder } from './downloader';
+import { syncFolder } from '../atomic-file';
 import { extractTarGz } from './tar-archive';
 
 export const FASHION_MNIST_CLASS_NAMES = [

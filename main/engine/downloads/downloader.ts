@@ -10,6 +10,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
+import { syncFolder } from '../atomic-file';
 import { DownloadError } from './download-error';
 
 export interface DownloadOptions {
@@ -280,17 +281,4 @@ async function discard(file: string): Promise<0> {
 
 async function hashFile(file: string, hash: Hash): Promise<void> {
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-}
-
-/** Makes the rename durable. Windows cannot open a folder for syncing; there the rename is as good as it gets. */
-export async function syncFolder(folder: string): Promise<void> {
-  const handle = await fs.open(folder, 'r').catch(() => null);
-  if (handle == null) return;
-  try {
-    await handle.sync();
-  } catch {
-    // Some file systems refuse fsync on a folder; the file itself is already synced.
-  } finally {
-    await handle.close();
-  }
 }

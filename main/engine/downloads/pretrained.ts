@@ -17,7 +17,7 @@ import { ModelError } from '../models/model-error';
 import { cacheFolderOf, MODEL_CATALOG, type PretrainedModelName } from './catalog';
 import { ensureCachedFile, type DownloadProgress, type DownloadSettings } from './cached-file';
 import { DownloadError } from './download-error';
-import { syncFolder } from './downloader';
+import { syncFolder } from '../atomic-file';
 
 /** Written last into the model's cache folder: the folder holds model.json and all its verified weights. */
 const COMPLETE_MARKER = '.complete';

@@ -47,3 +47,44 @@ export function outputsInside(k: number, pad: number, stride: number, inSize: nu
   const max = Math.min(outSize, Math.floor((inSize - 1 + pad - k) / stride) + 1);
   return [min, Math.max(min, max)];
 }
+
+/** The attributes both depthwise gradient kernels take besides the two shapes. */
+export type DepthwiseAttributes = Pick<ConvGeometryRequest, 'strides' | 'dilations' | 'pad' | 'dimRoundingMode'>;
+
+/** Depthwise geometry under the short names the gradient loops use. */
+export interface DepthwiseLoopGeometry {
+  /** Input [N, H, W, CI], output [N, OH, OW, CO], filter [KH, KW, CI, MUL], strides SH × SW. */
+  N: number; H: number; W: number; CI: number;
+  OH: number; OW: number; CO: number;
+  KH: number; KW: number; SH: number; SW: number;
+  /** Output channels per input channel (CO / CI). */
+  MUL: number;
+  /** Padding before the first row and column. */
+  top: number; left: number;
+}
+
+/** The geometry of a depthwise convolution (dilation 1), or a clear error naming the kernel. */
+export function depthwiseLoopGeometry(
+  kernelName: string,
+  inShape: [number, number, number, number],
+  filterShape: [number, number, number, number],
+  attrs: DepthwiseAttributes,
+): DepthwiseLoopGeometry {
+  const info = convGeometry({
+    kernelName,
+    inShape,
+    filterShape,
+    strides: attrs.strides,
+    dilations: attrs.dilations,
+    pad: attrs.pad,
+    dimRoundingMode: attrs.dimRoundingMode,
+    depthwise: true,
+  });
+  return {
+    N: info.batchSize, H: info.inHeight, W: info.inWidth, CI: info.inChannels,
+    OH: info.outHeight, OW: info.outWidth, CO: info.outChannels,
+    KH: info.filterHeight, KW: info.filterWidth, SH: info.strideHeight, SW: info.strideWidth,
+    MUL: info.outChannels / info.inChannels,
+    top: info.padInfo.top, left: info.padInfo.left,
+  };
+}

@@ -10,7 +10,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs';
-import { convGeometry, outputsInside } from './conv-attributes';
+import { depthwiseLoopGeometry, outputsInside } from './conv-attributes';
 import { allocateFloat32, float32View, type WasmBackend } from './wasm-heap';
 
 interface Args {
@@ -22,21 +22,7 @@ interface Args {
 function depthwiseBackpropFilterWasm({ inputs, backend, attrs }: Args): TensorInfo {
   const { x, dy } = inputs;
   const name = DepthwiseConv2dNativeBackpropFilter;
-  const info = convGeometry({
-    kernelName: name,
-    inShape: x.shape as [number, number, number, number],
-    filterShape: attrs.filterShape,
-    strides: attrs.strides,
-    dilations: attrs.dilations,
-    pad: attrs.pad,
-    dimRoundingMode: attrs.dimRoundingMode,
-    depthwise: true,
-  });
-  const { batchSize: N, inHeight: H, inWidth: W, inChannels: CI, outHeight: OH, outWidth: OW } = info;
-  const { outChannels: CO, filterHeight: KH, filterWidth: KW, strideHeight: SH, strideWidth: SW } = info;
-  const MUL = CO / CI;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
+  const { N, H, W, CI, OH, OW, CO, KH, KW, SH, SW, MUL, top, left } = depthwiseLoopGeometry(name, x.shape as [number, number, number, number], attrs.filterShape, attrs);
 
   const out = allocateFloat32(backend, attrs.filterShape.slice());
   const X = float32View(backend, x, name, 'x');

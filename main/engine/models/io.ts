@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import { syncFolder, writeFileAtomic } from '../atomic-file';
 import { ModelError } from './model-error';
 
 export const MODEL_JSON_FILE = 'model.json';
@@ -47,8 +48,8 @@ export async function saveModel(model: tf.LayersModel, folder: string): Promise<
       };
       if (artifacts.trainingConfig != null) modelJson.trainingConfig = artifacts.trainingConfig;
       if (artifacts.userDefinedMetadata != null) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
-      await writeFileAtomically(weightsPath, weights);
-      await writeFileAtomically(modelJsonPath, JSON.stringify(modelJson));
+      await writeFileAtomic(weightsPath, weights);
+      await writeFileAtomic(modelJsonPath, JSON.stringify(modelJson));
       await syncFolder(folder);
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     }),
@@ -166,36 +167,6 @@ function expectedWeightBytes(specs: tf.io.WeightsManifestEntry[]): number | null
     total += tf.util.sizeFromShape(spec.shape) * size;
   }
   return total;
-}
-
-async function writeFileAtomically(file: string, data: Uint8Array | string): Promise<void> {
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-  const handle = await fs.open(temporary, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fs.rename(temporary, file);
-  } catch (error) {
-    await fs.rm(temporary, { force: true });
-    throw error;
-  }
-}
-
-/** Makes the renames durable. Windows cannot open a folder for syncing; there, rename is as good as it gets. */
-async function syncFolder(folder: string): Promise<void> {
-  const handle = await fs.open(folder, 'r').catch(() => null);
-  if (handle == null) return;
-  try {
-    await handle.sync();
-  } catch {
-    // Some file systems refuse fsync on a directory; the files themselves are already synced.
-  } finally {
-    await handle.close();
-  }
 }
 
 function messageOf(error: unknown): string {

@@ -237,13 +237,3 @@ describe('deleting', () => {
   });
 });
 
-describe('ids', () => {
-  it('sort in creation order, also when made in the same millisecond', async () => {
-    const { newId } = await import('../../../main/store/ids');
-    const now = Date.now();
-    const ids = Array.from({ length: 200 }, () => newId(now));
-    expect(new Set(ids).size).toBe(200);
-    expect([...ids].sort()).toEqual(ids);
-    expect(newId(now + 1) > ids[199]).toBe(true);
-  });
-});

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../../main/engine/rng';
 import { StoreError, createStore } from '../../../main/store';
 import type { Run, RunListQuery, RunSortColumn, Store } from '../../../main/store';
+import { referenceRunList } from './run-list-reference';
 import { removeTempFolders, tempFolder } from './temp-folder';
 
 let store: Store;
@@ -69,28 +70,7 @@ const sortValue: Record<RunSortColumn, (r: Run) => string | number | null> = {
 
 /** What the list should return, computed the slow, obvious way. */
 function expected(query: RunListQuery): { ids: string[]; total: number } {
-  const text = query.text?.toLowerCase();
-  const statuses = query.status === undefined ? null : [query.status].flat();
-  const roles = query.role === undefined ? null : [query.role].flat();
-  const matching = all.filter((r) =>
-    (!statuses || statuses.includes(r.status)) &&
-    (!roles || roles.includes(r.role)) &&
-    (!query.tag || r.tags.includes(query.tag)) &&
-    (!query.dataset || r.datasetName === query.dataset) &&
-    (!query.experimentId || r.experimentId === query.experimentId) &&
-    (!text || [r.id, r.name, r.notes, r.architecture, r.datasetName, r.experimentName, ...r.tags]
-      .some((v) => v?.toLowerCase().includes(text))));
-  const key = sortValue[query.sort ?? 'createdAt'];
-  const sign = query.order === 'asc' ? 1 : -1;
-  const sorted = [...matching].sort((a, b) => {
-    const x = key(a);
-    const y = key(b);
-    if (x === null || y === null) return x === y ? sign * (a.id < b.id ? -1 : 1) : x === null ? 1 : -1;
-    if (x !== y) return sign * (x < y ? -1 : 1);
-    return sign * (a.id < b.id ? -1 : 1);
-  });
-  const offset = query.offset ?? 0;
-  return { ids: sorted.slice(offset, offset + (query.limit ?? 50)).map((r) => r.id), total: matching.length };
+  return referenceRunList(all, sortValue, query);
 }
 
 function actual(query: RunListQuery): { ids: string[]; total: number } {
