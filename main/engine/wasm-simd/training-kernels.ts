@@ -16,6 +16,14 @@ export interface TrainingKernels {
   sum_leading(x: number, out: number, rows: number, cols: number): void;
   /** op: 0 add, 1 subtract, 2 multiply, 3 divide; rowFirst 1 computes row (op) big. */
   broadcast_rows(op: number, big: number, row: number, out: number, rows: number, cols: number, rowFirst: number): void;
+  /**
+   * c[i] = op(a[i])·op(b[i]) for i < batch: op(a) [m, k], op(b) [k, n], c [m, n]; aBatch and
+   * bBatch are element strides between batch entries (0 broadcasts). Not both transposes.
+   */
+  matmul(
+    a: number, b: number, c: number, batch: number, aBatch: number, bBatch: number, m: number, n: number, k: number,
+    transposeA: number, transposeB: number,
+  ): void;
 }
 
 /** A WebAssembly.Memory (this project's TypeScript libs do not declare the WebAssembly API). */
