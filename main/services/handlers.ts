@@ -43,6 +43,7 @@ export function createHandlers(app: AppContext, mode: 'electron' | 'browser', di
     'experiments.delete': (a) => ({ deleted: runs.deleteExperiment(a.experimentId, app.supervisor.running()) }),
     'experiments.running': () => ({ experimentIds: app.supervisor.running() }),
     'runs.list': (a) => app.store.runs.list(a),
+    'runs.facets': () => ({ datasets: app.store.runs.datasetCounts(), tags: app.store.tags.counts() }),
     'runs.trainMore': async (a) => started(await app.experiments.trainMore(a.runId, a.epochs)),
     'runs.resume': async (a) => started(await app.experiments.resume(a.runId)),
     'runs.get': (a) => runs.detail(a.runId),

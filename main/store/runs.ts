@@ -204,6 +204,13 @@ export class RunsRepository {
     return this.require(id);
   }
 
+  /** Every dataset name the runs use, with how many runs use it (for the list's filter). */
+  datasetCounts(): { name: string; runs: number }[] {
+    return this.db
+      .prepare('SELECT dataset_name AS name, count(*) AS runs FROM runs WHERE dataset_name IS NOT NULL GROUP BY dataset_name ORDER BY dataset_name')
+      .all() as { name: string; runs: number }[];
+  }
+
   list(query: RunListQuery = {}): RunPage {
     return this.runList.list(query);
   }

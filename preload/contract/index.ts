@@ -60,6 +60,14 @@ export const methods = {
   'experiments.delete': { args: z.object({ experimentId: id }).strict(), result: z.object({ deleted: z.boolean() }) },
   'experiments.running': { args: z.object({}).strict(), result: z.object({ experimentIds: z.array(z.string()) }) },
   'runs.list': { args: runListQuerySchema, result: r.runPageSchema },
+  /** What the list's filters can offer: every dataset and tag in use, with run counts. */
+  'runs.facets': {
+    args: z.object({}).strict(),
+    result: z.object({
+      datasets: z.array(z.object({ name: z.string(), runs: z.number() })),
+      tags: z.array(z.object({ tag: z.string(), runs: z.number() })),
+    }),
+  },
   'runs.trainMore': {
     args: z.object({ runId: id, epochs: z.number().int().min(1).max(10_000) }).strict(),
     result: z.object({ experimentId: z.string(), runs: z.array(z.object({ id: z.string(), role: runRole })) }),

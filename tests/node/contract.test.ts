@@ -57,6 +57,8 @@ describe('contract answers from the real core', () => {
     await ok('models.summary', { architecture: 'small-cnn', inputShape: [28, 28, 1], numClasses: 10 });
     await ok('datasets.preview', { dataset: { kind: 'builtin', name: 'shapes', limitPerClass: 5 }, perClass: 2 });
     await ok('experiments.running', {});
+    const facets = (await ok('runs.facets', {})) as { datasets: { name: string; runs: number }[] };
+    expect(facets.datasets.reduce((n, d) => n + d.runs, 0)).toBe(3);
     await ok('experiments.validate', { spec: { name: 'x' } });
   });
 

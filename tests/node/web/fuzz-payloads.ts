@@ -22,6 +22,7 @@ export const validArgs: Record<MethodName, Record<string, unknown>> = {
   'experiments.delete': { experimentId: ID },
   'experiments.running': {},
   'runs.list': { text: 'x', limit: 5 },
+  'runs.facets': {},
   'runs.trainMore': { runId: ID, epochs: 2 },
   'runs.resume': { runId: ID },
   'runs.get': { runId: ID },
