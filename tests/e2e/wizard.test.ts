@@ -150,6 +150,11 @@ describe('the train-then-fine-tune wizard', () => {
     const target = rows.find((r) => r.role === 'target');
     expect(target?.frozenLayers).toEqual(['conv1']);
     expect(target?.parentRunId).toBe(source?.id);
+
+    // And the Runs page lists them, as a person would find them.
+    await page.getByRole('link', { name: 'Runs', exact: true }).click();
+    for (const run of rows) await page.locator(`tr[data-run-id="${run.id}"]`).waitFor({ timeout: 15_000 });
+    expect(await page.locator('tbody tr').count()).toBe(3);
     expect(pageErrors).toEqual([]);
     await page.close();
   });
