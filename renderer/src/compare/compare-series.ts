@@ -3,7 +3,7 @@
 // the validation twin of the metric dashed in the same colour.
 import type { RunDetail, RunInfo } from '../../../preload/contract';
 import type { ChartSeries } from '../components/metric-series';
-import { runColor } from '../components/run-colors';
+import { BASELINE_GREY, runColor } from '../components/run-colors';
 import { shortId } from '../history/display-format';
 import { curvePoints, isValidationMetric, type CurveAxis } from '../history/run-curves';
 
@@ -18,6 +18,11 @@ export function runLabel(run: Pick<RunInfo, 'id' | 'name' | 'experimentName' | '
  */
 export function greyBaselines(runs: readonly RunDetail[]): boolean {
   return runs.filter((r) => r.run.role === 'baseline').length === 1;
+}
+
+/** A run's swatch colour on the compare page: the colour its curves are drawn in. */
+export function comparedRunColor(runs: readonly RunDetail[], run: Pick<RunInfo, 'id' | 'role'>): string {
+  return greyBaselines(runs) && run.role === 'baseline' ? BASELINE_GREY : runColor(run.id);
 }
 
 export function comparisonSeries(runs: readonly RunDetail[], metric: string, axis: CurveAxis, withValidation: boolean): ChartSeries[] {
