@@ -24,6 +24,18 @@ export interface TrainingKernels {
     a: number, b: number, c: number, batch: number, aBatch: number, bBatch: number, m: number, n: number, k: number,
     transposeA: number, transposeB: number,
   ): void;
+  /** Adam: m, v updated in place, new weights from w into wOut (n floats each); scalars as tfjs rounds them. */
+  adam_update(
+    w: number, wOut: number, g: number, m: number, v: number, n: number, beta1: number, oneMinusBeta1: number, beta2: number,
+    oneMinusBeta2: number, oneMinusAccBeta1: number, oneMinusAccBeta2: number, epsilon: number, negLr: number,
+  ): void;
+  /** wOut = negLr·g + w. */
+  sgd_update(w: number, wOut: number, g: number, n: number, negLr: number): void;
+  /** Non-centered RMSProp: ms (mean squares) and mom (moments) in place, new weights into wOut. */
+  rmsprop_update(
+    w: number, wOut: number, g: number, ms: number, mom: number, n: number, decay: number, oneMinusDecay: number, momentum: number,
+    epsilon: number, lr: number,
+  ): void;
 }
 
 /** A WebAssembly.Memory (this project's TypeScript libs do not declare the WebAssembly API). */
