@@ -55,7 +55,8 @@ function batchesCompatible(a: TensorInfo, b: TensorInfo): boolean {
   return batchA === batchB || batchA === 1 || batchB === 1;
 }
 
-function simdMatMul(backend: WasmBackend, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
+/** op(a)·op(b) by the C kernel (not both transposed; batches equal or one of them 1); also _FusedMatMul's product. */
+export function simdMatMul(backend: WasmBackend, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
   const ra = a.shape.length;
   const rb = b.shape.length;
   const [aRows, aCols] = [a.shape[ra - 2], a.shape[ra - 1]];

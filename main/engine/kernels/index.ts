@@ -6,6 +6,7 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
 import { batchMatMulWasmConfig, isBatchMatMulWrapper } from './batch-matmul-wasm';
 import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter-wasm';
+import { fusedMatMulWasmConfig, isFusedMatMulWrapper } from './fused-matmul-wasm';
 import { depthwiseBackpropFilterWasmConfig } from './depthwise-backprop-filter-wasm';
 import { depthwiseBackpropInputWasmConfig } from './depthwise-backprop-input-wasm';
 import { broadcastBinaryKernelNames, broadcastBinaryWasmConfig, isBroadcastBinaryWrapper } from './broadcast-binary-wasm';
@@ -29,6 +30,7 @@ export const replacedWasmKernels: readonly KernelConfig[] = [maxPoolGradWasmConf
 /** Shipped kernels wrapped so the cases training needs take a faster path (the rest pass through). */
 const wrappedWasmKernels: { name: string; wrap: (original: KernelConfig) => KernelConfig; isWrapper: (c: KernelConfig) => boolean }[] = [
   { name: 'BatchMatMul', wrap: batchMatMulWasmConfig, isWrapper: isBatchMatMulWrapper },
+  { name: '_FusedMatMul', wrap: fusedMatMulWasmConfig, isWrapper: isFusedMatMulWrapper },
   { name: 'Sum', wrap: sumWasmConfig, isWrapper: isSumWrapper },
   { name: 'Conv2DBackpropInput', wrap: conv2dBackpropInputWasmConfig, isWrapper: isConv2dBackpropInputWrapper },
   ...broadcastBinaryKernelNames.map((name) => ({ name, wrap: broadcastBinaryWasmConfig, isWrapper: isBroadcastBinaryWrapper })),

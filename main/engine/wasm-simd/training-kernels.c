@@ -437,6 +437,30 @@ void matmul(const float* a, const float* b, float* c, int batch, int a_batch, in
   }
 }
 
+// y[r, c] = act(y[r, c] + bias[c]) in place: the epilogue of a Dense layer's product
+// (_FusedMatMul with a bias and a linear or relu activation). Same float32 operations as the
+// shipped Add then Relu kernels: one addition, then max with 0.
+EXPORT(bias_activation)
+void bias_activation(float* y, const float* bias, int rows, int cols, int has_bias, int relu) {
+  const v128_t zero = wasm_f32x4_splat(0);
+  for (int r = 0; r < rows; r++) {
+    float* o = y + r * cols;
+    int c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      v128_t v = wasm_v128_load(o + c);
+      if (has_bias) v = wasm_f32x4_add(v, wasm_v128_load(bias + c));
+      if (relu) v = wasm_f32x4_pmax(v, zero);
+      wasm_v128_store(o + c, v);
+    }
+    for (; c < cols; c++) {
+      float v = o[c];
+      if (has_bias) v = v + bias[c];
+      if (relu) v = v < 0 ? 0 : v;
+      o[c] = v;
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Fused optimizer updates (main/engine/optimizers): one pass over a variable instead of the
 // ~10 tfjs kernels (each with its own output allocation) that tfjs's optimizers issue per

@@ -24,6 +24,8 @@ export interface TrainingKernels {
     a: number, b: number, c: number, batch: number, aBatch: number, bBatch: number, m: number, n: number, k: number,
     transposeA: number, transposeB: number,
   ): void;
+  /** y = act(y + bias) in place over [rows, cols] (bias per column when hasBias; relu when relu is 1). */
+  bias_activation(y: number, bias: number, rows: number, cols: number, hasBias: number, relu: number): void;
   /** Adam: m, v updated in place, new weights from w into wOut (n floats each); scalars as tfjs rounds them. */
   adam_update(
     w: number, wOut: number, g: number, m: number, v: number, n: number, beta1: number, oneMinusBeta1: number, beta2: number,

@@ -1,0 +1,1 @@
+export { fusedDenseForward } from './fused-dense-forward';
