@@ -14,7 +14,7 @@ export async function loadBuiltinMnist(resourcesFolder?: string, onProgress?: (d
       images: builtinDataFile(BUILTIN_MNIST_IMAGES, resourcesFolder),
       labels: builtinDataFile(BUILTIN_MNIST_LABELS, resourcesFolder),
       classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
-      description: 'MNIST digits (builtin, 10,000)',
+      description: 'MNIST digits (built-in, 10,000 images)',
     },
     onProgress,
   );

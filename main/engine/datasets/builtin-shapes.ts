@@ -85,7 +85,7 @@ export function loadBuiltinShapes(seed: number, imageSize?: [number, number]): S
   const [height, width] = imageSize ?? [SHAPES_DEFAULT_SIZE, SHAPES_DEFAULT_SIZE];
   const { pixels, labels } = drawShapes(seed, height, width);
   return {
-    description: `Synthetic shapes (builtin, ${SHAPE_CLASSES.length} kinds, seed ${seed})`,
+    description: `Synthetic shapes (built-in, ${SHAPE_CLASSES.length} kinds, seed ${seed})`,
     classNames: [...SHAPE_CLASSES],
     shape: [height, width, 3],
     train: { values: pixels, labels, id: (i) => `shapes/${i}` },

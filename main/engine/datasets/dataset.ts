@@ -12,7 +12,7 @@ export interface Split {
 }
 
 export interface Dataset {
-  /** A short human-readable description, e.g. "MNIST digits (builtin)". */
+  /** A short human-readable description, e.g. "MNIST digits (built-in, 10,000 images)". */
   description: string;
   classNames: string[];
   /** Per-sample shape: [height, width, channels] for images, [features] for tabular data. */
