@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from './rng';
 import type { TrainingSpec } from './spec';
 import { createDataParallelTrainer, type DataParallelTrainer } from './data-parallel/data-parallel-trainer';
+import { categoricalCrossEntropy } from './losses';
 
 export interface StepRunner {
   /** The optimizer whose state checkpoints save. */
@@ -32,46 +33,95 @@ export interface LocalStepOptions {
 }
 
 /**
- * tfjs on this thread. Loss and accuracy stay on the device as running sums; they are read
- * only when progress is reported and once per epoch, never synchronously every step.
+ * tfjs on this thread. On GPU-like backends loss and accuracy stay on the device as running
+ * sums, read only when progress is reported and once per epoch, never synchronously every
+ * step. On wasm and cpu the tensors are host memory, so each step's two scalars are read at
+ * once and summed here (as float32, like the device sums), saving the summing kernels.
  */
 export function localStepRunner(o: LocalStepOptions): StepRunner {
   const trainable = o.model.trainableWeights.map((w) => w.read() as tf.Variable);
-  let lossSum = tf.scalar(0);
-  let correctSum = tf.scalar(0);
-  let last: [tf.Scalar, tf.Scalar] | undefined;
+  const sums = runningSums();
   return {
     optimizer: o.optimizer,
     replicas: 1,
     run(x, y, n, rng) {
-      const [nextLoss, nextCorrect, stepLoss, stepCorrect] = tf.tidy(() => {
+      const [stepLoss, stepCorrect] = tf.tidy(() => {
         let xs = tf.tensor(x, [n, ...o.inputShape]);
         if (o.augment) xs = o.augment(xs as tf.Tensor4D, rng);
-        const labels = tf.tensor1d(y, 'int32');
-        const ys = tf.oneHot(labels, o.numClasses);
         let correct: tf.Scalar | undefined;
         const loss = o.optimizer.minimize(() => {
           const pred = o.forward(xs) as tf.Tensor2D;
-          correct = tf.keep(pred.argMax(1).equal(labels).sum().cast('float32') as tf.Scalar);
-          const dataLoss = tf.metrics.categoricalCrossentropy(ys, pred).mean() as tf.Scalar;
-          return o.penalty ? dataLoss.add(o.penalty()) : dataLoss;
+          const data = categoricalCrossEntropy(pred, y);
+          correct = tf.keep(data.correct);
+          return o.penalty ? data.loss.add(o.penalty()) : data.loss;
         }, true, trainable) as tf.Scalar;
-        const c = correct as tf.Scalar;
-        return [lossSum.add(loss.mul(n)), correctSum.add(c), loss, c];
+        return [loss, correct as tf.Scalar];
       });
+      sums.add(stepLoss, stepCorrect, n);
+    },
+    lastStep: () => sums.last(),
+    takeTotals: () => sums.take(),
+    async close() {
+      sums.dispose();
+      o.optimizer.dispose();
+    },
+  };
+}
+
+interface RunningSums {
+  /** Takes ownership of one step's mean loss and correct count (n samples). */
+  add(loss: tf.Scalar, correct: tf.Scalar, n: number): void;
+  last(): Promise<{ loss: number; correct: number }>;
+  take(): Promise<{ lossSum: number; correct: number }>;
+  dispose(): void;
+}
+
+const f32 = Math.fround;
+
+/** Summed loss (loss × n per step) and correct counts: as numbers on host backends, as device scalars elsewhere. */
+function runningSums(): RunningSums {
+  const backend = tf.getBackend();
+  if (backend === 'wasm' || backend === 'cpu') {
+    let last = { loss: 0, correct: 0 };
+    let lossSum = 0;
+    let correct = 0;
+    return {
+      add(loss, stepCorrect, n) {
+        last = { loss: loss.dataSync()[0], correct: stepCorrect.dataSync()[0] };
+        loss.dispose();
+        stepCorrect.dispose();
+        lossSum = f32(lossSum + f32(last.loss * n));
+        correct += last.correct;
+      },
+      last: async () => last,
+      async take() {
+        const totals = { lossSum, correct };
+        lossSum = 0;
+        correct = 0;
+        return totals;
+      },
+      dispose() {},
+    };
+  }
+  let lossSum = tf.scalar(0);
+  let correctSum = tf.scalar(0);
+  let last: [tf.Scalar, tf.Scalar] | undefined;
+  return {
+    add(loss, correct, n) {
+      const [nextLoss, nextCorrect] = tf.tidy(() => [lossSum.add(loss.mul(n)), correctSum.add(correct)]);
       lossSum.dispose();
       correctSum.dispose();
       last?.forEach((t) => t.dispose());
       lossSum = nextLoss as tf.Scalar;
       correctSum = nextCorrect as tf.Scalar;
-      last = [stepLoss as tf.Scalar, stepCorrect as tf.Scalar];
+      last = [loss, correct];
     },
-    async lastStep() {
+    async last() {
       if (!last) return { loss: 0, correct: 0 };
       const [l, c] = await Promise.all([last[0].data(), last[1].data()]);
       return { loss: l[0], correct: c[0] };
     },
-    async takeTotals() {
+    async take() {
       const [l, c] = await Promise.all([lossSum.data(), correctSum.data()]);
       lossSum.dispose();
       correctSum.dispose();
@@ -79,11 +129,10 @@ export function localStepRunner(o: LocalStepOptions): StepRunner {
       correctSum = tf.scalar(0);
       return { lossSum: l[0], correct: c[0] };
     },
-    async close() {
+    dispose() {
       lossSum.dispose();
       correctSum.dispose();
       last?.forEach((t) => t.dispose());
-      o.optimizer.dispose();
     },
   };
 }

@@ -1,0 +1,1 @@
+export { categoricalCrossEntropy, type CrossEntropyStep } from './categorical-crossentropy';
