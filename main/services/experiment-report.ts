@@ -1,47 +1,12 @@
 // One experiment's outcome as a plain object: what `transfer-lab run --json` prints and
 // what the results page shows. Built from the store, the single source of truth.
-import type { Store, Run, Evaluation, MetricSeries } from '../store';
-import type { RunRole, RunStatus } from '../training/roles';
+import type { Store, Run, MetricSeries } from '../store';
+import type { RunRole } from '../training/roles';
+import type { EpochRow, ExperimentReport, RunReport } from '../../preload/contract';
 
-export interface EpochRow {
-  epoch: number;
-  durationMs: number | null;
-  loss: number | null;
-  accuracy: number | null;
-  valLoss: number | null;
-  valAccuracy: number | null;
-  samplesPerSec: number | null;
-}
-
-export interface RunReport {
-  id: string;
-  role: RunRole;
-  status: RunStatus;
-  parentRunId: string | null;
-  error: string | null;
-  backend: string | null;
-  durationMs: number | null;
-  architecture: string | null;
-  frozenLayers: string[];
-  epochs: EpochRow[];
-  evaluation: {
-    accuracy: number;
-    loss: number | null;
-    perClass: Evaluation['perClass'];
-    confusionMatrix: number[][];
-    classNames: string[];
-    misclassified: Evaluation['misclassified'];
-  } | null;
-  warnings: string[];
-}
-
-export interface ExperimentReport {
-  experimentId: string;
-  name: string;
-  spec: unknown;
-  runs: RunReport[];
-  transferGain: { accuracyDelta: number; epochReachingBaseline: number | null; targetAccuracy: number; baselineAccuracy: number } | null;
-}
+// The report's shape is the contract's (preload/contract/results.ts): what the renderer
+// receives is what this builds, declared once.
+export type { EpochRow, RunReport, ExperimentReport };
 
 const roleOrder: Record<RunRole, number> = { source: 0, target: 1, baseline: 2 };
 
@@ -53,7 +18,7 @@ export function buildExperimentReport(store: Store, experimentId: string): Exper
   const all = [...parentIds.map((id) => store.runs.get(id)).filter((r): r is Run => r !== null), ...runs];
   all.sort((a, b) => roleOrder[a.role] - roleOrder[b.role] || a.createdAt - b.createdAt);
 
-  const result = experiment.result as (typeof experiment.result & { epochReachingBaseline?: number | null }) | null;
+  const result = experiment.result;
   return {
     experimentId,
     name: experiment.name,

@@ -190,6 +190,7 @@ export const experimentFinishedEventSchema = z.object({
 
 export type AppInfo = z.infer<typeof appInfoSchema>;
 export type DatasetPreview = z.infer<typeof datasetPreviewSchema>;
+export type EpochRow = z.infer<typeof epochRowSchema>;
 export type RunReport = z.infer<typeof runReportSchema>;
 export type ExperimentReport = z.infer<typeof experimentReportSchema>;
 export type RunInfo = z.infer<typeof runSchema>;

@@ -6,8 +6,9 @@ import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { buildModel } from '../../../main/engine/models';
 import type { ArchitectureName } from '../../../main/engine/spec';
-import { createRng, shuffledIndices } from '../../../main/engine/rng';
+import { shuffledIndices, createRng } from '../../../main/engine/rng';
 import { createDataParallelTrainer } from '../../../main/engine/data-parallel/data-parallel-trainer';
+import { randomSamples } from './random-datasets';
 
 export async function buildReplica(root: string): Promise<string> {
   // Loaded at run time: esbuild's API cannot itself be bundled into this benchmark.
@@ -36,11 +37,9 @@ export async function dataParallelSamplesPerSec(
   epochs: number,
   batchSize: number,
 ): Promise<number[]> {
-  const rng = createRng(7);
+  const { x, y } = randomSamples(inputShape, samples);
+  const rng = createRng(8);
   const size = inputShape.reduce((a, b) => a * b, 1);
-  const x = new Float32Array(samples * size);
-  for (let i = 0; i < x.length; i++) x[i] = Math.floor(rng() * 256) / 255;
-  const y = Int32Array.from({ length: samples }, () => Math.floor(rng() * 10));
   const model = buildModel(arch, inputShape, 10, 42);
   const trainer = await createDataParallelTrainer(model, {
     workers,

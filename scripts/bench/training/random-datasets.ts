@@ -68,3 +68,16 @@ export function writeRandomIdx(folder: string, count: number, seed: number): Ran
     trainCount: count,
   };
 }
+
+/**
+ * The same kind of random data in memory, for the in-process baselines (raw model.fit and
+ * the data-parallel trainer): pixels as bytes / 255 and 10 classes, from seed 7.
+ */
+export function randomSamples(inputShape: number[], samples: number): { x: Float32Array; y: Int32Array } {
+  const rng = createRng(7);
+  const size = inputShape.reduce((a, b) => a * b, 1);
+  const x = new Float32Array(samples * size);
+  for (let i = 0; i < x.length; i++) x[i] = Math.floor(rng() * 256) / 255;
+  const y = Int32Array.from({ length: samples }, () => Math.floor(rng() * 10));
+  return { x, y };
+}

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { buildModel } from '../../../main/engine/models';
 import type { ArchitectureName } from '../../../main/engine/spec';
-import { createRng } from '../../../main/engine/rng';
+import { randomSamples } from './random-datasets';
 
 export async function rawFitSamplesPerSec(
   arch: ArchitectureName,
@@ -13,11 +13,7 @@ export async function rawFitSamplesPerSec(
   epochs: number,
   batchSize: number,
 ): Promise<number[]> {
-  const rng = createRng(7);
-  const size = inputShape.reduce((a, b) => a * b, 1);
-  const xValues = new Float32Array(samples * size);
-  for (let i = 0; i < xValues.length; i++) xValues[i] = Math.floor(rng() * 256) / 255;
-  const labels = Int32Array.from({ length: samples }, () => Math.floor(rng() * 10));
+  const { x: xValues, y: labels } = randomSamples(inputShape, samples);
   const model = buildModel(arch, inputShape, 10, 42);
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const x = tf.tensor(xValues, [samples, ...inputShape]);
