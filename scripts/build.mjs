@@ -22,6 +22,7 @@ const nodeEntries = {
   'main/cli': 'main/cli.ts',
   'main/worker': 'main/training/worker.ts',
   'main/data-parallel-replica': 'main/engine/data-parallel/replica.ts',
+  'main/dense-trainer-thread': 'main/engine/dense-trainer/dense-trainer-thread.ts',
 };
 
 export async function buildMain({ quiet = false } = {}) {

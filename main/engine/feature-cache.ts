@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Split } from './datasets/dataset';
 import { sampleSize } from './datasets/dataset';
-import { isFrozenPrefix, splitAtLayer } from './models';
+import { isFrozenPrefix, splitAtLayer, type SplitModel } from './models';
 
 /** Features above this size are not cached (they would have to sit in memory as one array each). */
 export const FEATURE_CACHE_LIMIT_BYTES = 1024 * 1024 * 1024;
@@ -81,8 +81,10 @@ export async function cacheFrozenFeatures(
   plan: Extract<FeatureCachePlan, { cached: true }>,
   data: { train: Split; validation?: Split },
   inputShape: number[],
+  /** The model already split at the plan's cut (splitAtLayer), to reuse. */
+  split: SplitModel = splitAtLayer(model, plan.cutLayer),
 ): Promise<CachedTraining> {
-  const { prefix, rest } = splitAtLayer(model, plan.cutLayer);
+  const { prefix, rest } = split;
   const train = await computeFeatures(prefix, data.train, inputShape);
   const validation = data.validation ? await computeFeatures(prefix, data.validation, inputShape) : undefined;
   return { rest, featureShape: plan.featureShape, train, validation };

@@ -15,9 +15,18 @@ import * as tf from '@tensorflow/tfjs';
 import type { RegularizationSpec } from './spec';
 import { weightKey } from './models/weights-snapshot';
 
+/** One weight's share of a penalty: coefficient/2 · ‖w − reference‖² (reference 0 when absent). */
+export interface PenaltyTerm {
+  weight: tf.LayerVariable;
+  coefficient: number;
+  reference?: Float32Array;
+}
+
 export interface Penalty {
   /** The penalty's value for the model's current weights; call inside the gradient tape. */
   value: () => tf.Scalar;
+  /** The same penalty as terms, for trainers that compute it themselves (the dense trainer). */
+  terms: PenaltyTerm[];
   /** A line for the run's notes, e.g. "L2-SP: α=0.01 on 4 source weights, β=0.001 on 2 new weights". */
   description: string;
   /** Frees the source-weight tensors. */
@@ -60,13 +69,14 @@ export function createPenalty(model: tf.LayersModel, spec: RegularizationSpec, c
     const half = spec.weight / 2;
     return {
       value: () => sumOfSquares(weights.map((w) => w.read())).mul(half),
+      terms: weights.map((weight) => ({ weight, coefficient: spec.weight })),
       description: `L2: weight ${spec.weight} on ${weights.length} trainable kernels and biases`,
       dispose: () => {},
     };
   }
   if (!context.source) throw new Error('regularization l2-sp needs the source weights snapshot (taken right after transfer)');
   const newLayers = new Set(context.newLayers ?? []);
-  const fromSource: { weight: tf.LayerVariable; start: tf.Tensor }[] = [];
+  const fromSource: { weight: tf.LayerVariable; start: tf.Tensor; values: Float32Array }[] = [];
   const fresh: tf.LayerVariable[] = [];
   for (const weight of weights) {
     const start = newLayers.has(layerOf(weight)) ? undefined : context.source.get(weightKey(weight));
@@ -78,7 +88,7 @@ export function createPenalty(model: tf.LayersModel, spec: RegularizationSpec, c
     if (start.length !== tf.util.sizeFromShape(shape)) {
       throw new Error(`regularization l2-sp: source weight ${weightKey(weight)} has ${start.length} values, the model's has shape [${shape.join(', ')}]`);
     }
-    fromSource.push({ weight, start: tf.tensor(start, shape) });
+    fromSource.push({ weight, start: tf.tensor(start, shape), values: start });
   }
   const halfAlpha = spec.alpha / 2;
   const halfBeta = spec.beta / 2;
@@ -88,6 +98,10 @@ export function createPenalty(model: tf.LayersModel, spec: RegularizationSpec, c
       const onNew = sumOfSquares(fresh.map((w) => w.read())).mul(halfBeta);
       return towardSource.add(onNew);
     },
+    terms: [
+      ...fromSource.map(({ weight, values }) => ({ weight, coefficient: spec.alpha, reference: values })),
+      ...fresh.map((weight) => ({ weight, coefficient: spec.beta })),
+    ],
     description: `L2-SP: α=${spec.alpha} toward the source on ${fromSource.length} transferred kernels/biases, β=${spec.beta} on ${fresh.length} new ones`,
     dispose: () => {
       for (const { start } of fromSource) start.dispose();

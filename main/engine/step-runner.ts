@@ -1,11 +1,14 @@
-// How one training step is computed: on this thread with tfjs (the general case), or
-// data-parallel over worker_threads (every core works; see data-parallel/). The training
-// loop in train.ts sees only this interface, so progress, checkpoints and cancellation are
-// the same either way.
+// How one training step is computed: on this thread with tfjs (the general case);
+// data-parallel over worker_threads, each with its own tfjs (convolutional models; see
+// data-parallel/); or by the dense trainer, outside tfjs on every core (Flatten/Dense models;
+// see dense-trainer/). The training loop in train.ts sees only this interface, so progress,
+// checkpoints and cancellation are the same either way.
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from './rng';
 import type { TrainingSpec } from './spec';
+import type { PenaltyTerm } from './regularization';
 import { createDataParallelTrainer, type DataParallelTrainer } from './data-parallel/data-parallel-trainer';
+import { createDenseTrainer, denseModelUnsupported, type DenseTrainer } from './dense-trainer/dense-trainer';
 import { categoricalCrossEntropy } from './losses';
 
 export interface StepRunner {
@@ -19,6 +22,8 @@ export interface StepRunner {
   lastStep(): Promise<{ loss: number; correct: number }>;
   /** Summed loss and correct count since the last call; resets them. */
   takeTotals(): Promise<{ lossSum: number; correct: number }>;
+  /** Makes the model's weights and the optimizer's state current (before validation and checkpoints). */
+  sync(): void;
   close(): Promise<void>;
 }
 
@@ -61,6 +66,7 @@ export function localStepRunner(o: LocalStepOptions): StepRunner {
     },
     lastStep: () => sums.last(),
     takeTotals: () => sums.take(),
+    sync() {},
     async close() {
       sums.dispose();
       o.optimizer.dispose();
@@ -137,17 +143,19 @@ function runningSums(): RunningSums {
   };
 }
 
-/** Data-parallel over worker_threads; loss and accuracy come back as plain numbers. */
-export function dataParallelStepRunner(trainer: DataParallelTrainer): StepRunner {
+/** A step function returning plain numbers (summed loss, correct count) as a StepRunner. */
+function numericStepRunner(
+  step: (x: Float32Array, y: Int32Array, n: number) => { lossSum: number; correct: number },
+  rest: Pick<StepRunner, 'optimizer' | 'replicas' | 'sync' | 'close'>,
+): StepRunner {
   let lastLoss = 0;
   let lastCorrect = 0;
   let lossSum = 0;
   let correct = 0;
   return {
-    optimizer: trainer.optimizer,
-    replicas: trainer.replicas,
+    ...rest,
     run(x, y, n) {
-      const r = trainer.step(x, y, n);
+      const r = step(x, y, n);
       lastLoss = r.lossSum / n;
       lastCorrect = r.correct;
       lossSum += r.lossSum;
@@ -162,8 +170,30 @@ export function dataParallelStepRunner(trainer: DataParallelTrainer): StepRunner
       correct = 0;
       return totals;
     },
-    close: () => trainer.close(),
   };
+}
+
+/** Data-parallel over worker_threads; the coordinator's model is always current. */
+export function dataParallelStepRunner(trainer: DataParallelTrainer): StepRunner {
+  return numericStepRunner((x, y, n) => trainer.step(x, y, n), {
+    optimizer: trainer.optimizer,
+    replicas: trainer.replicas,
+    sync() {},
+    close: () => trainer.close(),
+  });
+}
+
+/** The dense trainer; its weights reach the model and optimizer on sync() and close(). */
+export function denseStepRunner(trainer: DenseTrainer, optimizer: tf.Optimizer): StepRunner {
+  return numericStepRunner((x, y, n) => trainer.step(x, y, n), {
+    optimizer,
+    replicas: trainer.threads,
+    sync: () => trainer.sync(),
+    async close() {
+      await trainer.close();
+      optimizer.dispose();
+    },
+  });
 }
 
 export interface ParallelChoice {
@@ -192,7 +222,11 @@ export function chooseParallelism(
 }
 
 export interface ParallelismInputs {
+  /** The optimizer by name (the dense trainer takes Adam, SGD and RMSProp). */
+  optimizer?: TrainingSpec['optimizer'];
   penalty?: unknown;
+  /** The penalty as terms: with them the dense trainer can apply the penalty itself. */
+  penaltyTerms?: readonly PenaltyTerm[];
   augment?: unknown;
   forward?: unknown;
   optimizerState?: unknown[];
@@ -200,35 +234,74 @@ export interface ParallelismInputs {
   frozenPrefixCached?: boolean;
 }
 
+export interface StepPlan extends ParallelChoice {
+  /** Who computes the steps. */
+  kind: 'local' | 'data-parallel' | 'dense';
+  /** Threads computing each step. */
+  threads: number;
+  /** A sentence for the run's notes. */
+  description: string;
+}
+
+/** Why the dense trainer cannot train `model` with these inputs, or undefined when it can. */
+function denseUnsupported(model: tf.LayersModel, o: ParallelismInputs): string | undefined {
+  const reason = denseModelUnsupported(model);
+  if (reason) return reason;
+  if (o.optimizer === 'adadelta') return 'the Adadelta optimizer is not supported by it';
+  if (o.penalty && !o.penaltyTerms) return 'the regularisation penalty is not given as terms';
+  if (o.augment) return 'augmentation is on';
+  if (o.forward) return 'a custom forward pass is used';
+  return undefined;
+}
+
 /**
- * How a model's steps will be computed with `threads` threads on `backend`, and a sentence
- * for the run's notes. Native TensorFlow backends use every core already.
+ * How `model`'s steps will be computed with `threads` threads on `backend`, and a sentence for
+ * the run's notes. Native TensorFlow backends use every core already. On wasm and cpu: the
+ * dense trainer for Flatten/Dense models; data-parallel tfjs replicas for convolutional ones
+ * (for small dense models exchanging gradients between tfjs replicas cost more than it gained).
  */
-export function planParallelism(model: tf.LayersModel, threads: number, backend: string, o: ParallelismInputs): ParallelChoice & { description: string } {
-  if (backend !== 'wasm' && backend !== 'cpu') return { workers: 0, description: `training on the ${backend} backend` };
+export function planParallelism(model: tf.LayersModel, threads: number, backend: string, o: ParallelismInputs): StepPlan {
+  if (backend !== 'wasm' && backend !== 'cpu') return { kind: 'local', threads: 1, workers: 0, description: `training on the ${backend} backend` };
+  const notDense = denseUnsupported(model, o);
+  if (notDense === undefined) {
+    return { kind: 'dense', threads, workers: threads - 1, description: `dense trainer (outside tfjs) on ${threads} thread${threads === 1 ? '' : 's'}` };
+  }
+  const convolutional = model.layers.some((l) => l.getClassName().startsWith('Conv') && l.trainable);
+  if (!convolutional) {
+    return { kind: 'local', threads: 1, workers: 0, description: `training on one thread (not the dense trainer: ${notDense})` };
+  }
   const frozenBatchNorm = !o.frozenPrefixCached && model.layers.some((l) => l.getClassName() === 'BatchNormalization' && !l.trainable);
   const choice = chooseParallelism(threads, { ...o, frozenBatchNorm });
   const description = choice.workers > 0
     ? `data-parallel training over ${choice.workers + 1} threads`
     : `training on one thread${choice.reason ? ` (not data-parallel: ${choice.reason})` : ''}`;
-  return { ...choice, description };
+  return { ...choice, kind: choice.workers > 0 ? 'data-parallel' : 'local', threads: choice.workers + 1, description };
 }
 
 export async function createStepRunner(
   training: Pick<TrainingSpec, 'optimizer' | 'learningRate'>,
-  local: LocalStepOptions,
-  parallel: { workers: number; maxBatch: number; backend: 'wasm' | 'cpu'; replicaFile?: string },
+  local: LocalStepOptions & { penaltyTerms?: readonly PenaltyTerm[] },
+  plan: Pick<StepPlan, 'kind' | 'threads'> & { maxBatch: number; backend: 'wasm' | 'cpu'; replicaFile?: string; denseThreadFile?: string },
 ): Promise<StepRunner> {
-  if (parallel.workers <= 0) return localStepRunner(local);
+  if (plan.kind === 'dense') {
+    const trainer = await createDenseTrainer(local.model, local.optimizer, {
+      threads: plan.threads,
+      maxBatch: plan.maxBatch,
+      penalty: local.penaltyTerms,
+      threadFile: plan.denseThreadFile,
+    });
+    return denseStepRunner(trainer, local.optimizer);
+  }
+  if (plan.kind === 'local') return localStepRunner(local);
   local.optimizer.dispose();
   const trainer = await createDataParallelTrainer(local.model, {
-    workers: parallel.workers,
+    workers: plan.threads - 1,
     optimizer: { name: training.optimizer, learningRate: training.learningRate },
     inputShape: local.inputShape,
     numClasses: local.numClasses,
-    maxBatch: parallel.maxBatch,
-    backend: parallel.backend,
-    replicaFile: parallel.replicaFile,
+    maxBatch: plan.maxBatch,
+    backend: plan.backend,
+    replicaFile: plan.replicaFile,
   });
   return dataParallelStepRunner(trainer);
 }

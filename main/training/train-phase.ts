@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Dataset } from '../engine/datasets/dataset';
 import { trainModel, splitValidation, readOptimizerState, type EarlyStoppingState, type OptimizerStateEntry } from '../engine/train';
 import { evaluateModel } from '../engine/evaluate';
-import { saveModel } from '../engine/models';
+import { saveModel, splitAtLayer } from '../engine/models';
 import { planFeatureCache, cacheFrozenFeatures } from '../engine/feature-cache';
 import { createPenalty, type PenaltyContext } from '../engine/regularization';
 import { createAugmenter, describeAugmentation, isAugmentationOn } from '../engine/augmentation';
@@ -73,8 +73,17 @@ export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: Phas
   const penalty = input.regularization ? createPenalty(model, input.regularization.spec, input.regularization) : undefined;
   if (penalty) notes.push(penalty.description);
   const augment = createAugmenter(training.augmentation);
-  const threads = trainingThreads(model);
-  notes.push(planParallelism(model, threads, tf.getBackend(), { penalty, augment, optimizerState: input.start?.optimizerState, frozenPrefixCached: cachePlan.cached }).description);
+  const threads = trainingThreads();
+  // With a cache only the layers above the cut train: plan for that model.
+  const split = cachePlan.cached ? splitAtLayer(model, cachePlan.cutLayer) : undefined;
+  notes.push(planParallelism(split?.rest ?? model, threads, tf.getBackend(), {
+    optimizer: training.optimizer,
+    penalty,
+    penaltyTerms: penalty?.terms,
+    augment,
+    optimizerState: input.start?.optimizerState,
+    frozenPrefixCached: cachePlan.cached,
+  }).description);
 
   report({
     type: 'phase-started',
@@ -97,7 +106,7 @@ export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: Phas
 
   // With a cache, the layers above the cut train on precomputed features; they share the
   // full model's weights, so `model` is what gets checkpointed, evaluated and saved.
-  const cached = cachePlan.cached ? await cacheFrozenFeatures(model, cachePlan, { train, validation }, inputShape) : undefined;
+  const cached = cachePlan.cached ? await cacheFrozenFeatures(model, cachePlan, { train, validation }, inputShape, split) : undefined;
   const firstEpoch = input.start?.firstEpoch ?? 1;
   const plannedLastEpoch = firstEpoch + training.epochs - 1;
   let result;
@@ -111,6 +120,7 @@ export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: Phas
         inputShape: cached?.featureShape ?? inputShape,
         numClasses,
         penalty: penalty?.value,
+        penaltyTerms: penalty?.terms,
         augment,
         firstEpoch,
         optimizerState: input.start?.optimizerState,

@@ -9,15 +9,26 @@
 // in another order: results agree within 1e-5). Models with anything else return undefined,
 // and the caller keeps model.apply.
 import * as tf from '@tensorflow/tfjs';
+import { linearLayerChain } from '../models/layer-stack';
 
-interface DenseStep {
+export type DenseActivation = 'linear' | 'relu' | 'softmax';
+
+export interface DenseStep {
+  name: string;
+  /** Kernel shape [inputs, units]. */
+  inputs: number;
+  units: number;
+  hasBias: boolean;
+  trainable: boolean;
   /** The layer's weights, read at every call (restoring a checkpoint may replace them). */
   weights: () => { kernel: tf.Variable; bias?: tf.Variable };
-  activation: 'linear' | 'relu' | 'softmax';
+  activation: DenseActivation;
 }
 
 interface LayerWithWeights {
-  kernel?: { read(): tf.Tensor };
+  name: string;
+  trainable: boolean;
+  kernel?: { read(): tf.Tensor; shape: number[] };
   bias?: { read(): tf.Tensor } | null;
   activation?: { getClassName(): string };
   getConfig(): tf.serialization.ConfigDict;
@@ -26,24 +37,36 @@ interface LayerWithWeights {
 const activations: Record<string, DenseStep['activation']> = { linear: 'linear', relu: 'relu', softmax: 'softmax' };
 
 /** The Dense steps of `model` when it is plain Flatten/Dense layers on rank-2 activations, else undefined. */
-function denseSteps(model: tf.LayersModel): DenseStep[] | undefined {
+export function denseSteps(model: tf.LayersModel): DenseStep[] | undefined {
+  // A single chain, each layer applied once in it. Its layers may also be applied in another
+  // model (a Dense head cut from a full model to train on cached features shares its layers).
+  const chain = linearLayerChain(model);
+  if (chain === null) return undefined;
   const steps: DenseStep[] = [];
-  let flat = model.inputs.length === 1 && model.inputs[0].shape.length === 2;
-  for (const layer of model.layers) {
+  let flat = model.inputs[0].shape.length === 2;
+  for (const layer of chain) {
     const name = layer.getClassName();
-    if (name === 'InputLayer') continue;
     if (name === 'Flatten') {
       flat = true;
       continue;
     }
-    if (name !== 'Dense' || !flat || (layer.inboundNodes?.length ?? 0) > 1) return undefined;
+    if (name !== 'Dense' || !flat) return undefined;
     const dense = layer as unknown as LayerWithWeights;
     const config = dense.getConfig();
     if (config.kernelRegularizer != null || config.biasRegularizer != null || config.activityRegularizer != null) return undefined;
     const activation = activations[dense.activation?.getClassName() ?? ''];
     if (activation === undefined || dense.kernel === undefined) return undefined;
     const { kernel, bias } = dense;
-    steps.push({ weights: () => ({ kernel: kernel.read() as tf.Variable, bias: bias?.read() as tf.Variable | undefined }), activation });
+    const [inputs, units] = kernel.shape;
+    steps.push({
+      name: dense.name,
+      inputs,
+      units,
+      hasBias: bias != null,
+      trainable: dense.trainable,
+      weights: () => ({ kernel: kernel.read() as tf.Variable, bias: bias?.read() as tf.Variable | undefined }),
+      activation,
+    });
   }
   const last = steps.length - 1;
   if (last < 0 || steps.some((s, i) => s.activation === 'softmax' && i !== last)) return undefined;

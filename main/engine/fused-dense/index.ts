@@ -1,1 +1,1 @@
-export { fusedDenseForward } from './fused-dense-forward';
+export { fusedDenseForward, denseSteps, type DenseActivation, type DenseStep } from './fused-dense-forward';

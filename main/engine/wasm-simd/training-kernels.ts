@@ -1,7 +1,7 @@
 // Loads the C/WebAssembly SIMD training kernels (training-kernels.c) into the memory of a
 // tfjs wasm backend, so they read and write tensors where tfjs keeps them (no copies).
 // One instance per backend memory; instantiation is synchronous (the module is ~5 KB).
-import { trainingKernelsWasmBase64 } from './training-kernels-binary';
+import { trainingKernelsSharedWasmBase64, trainingKernelsWasmBase64 } from './training-kernels-binary';
 
 /** The exported functions; every pointer is a byte offset into the tfjs heap. */
 export interface TrainingKernels {
@@ -31,6 +31,12 @@ export interface TrainingKernels {
     w: number, wOut: number, g: number, m: number, v: number, n: number, beta1: number, oneMinusBeta1: number, beta2: number,
     oneMinusBeta2: number, oneMinusAccBeta1: number, oneMinusAccBeta2: number, epsilon: number, negLr: number,
   ): void;
+  /** dz = dz · (y > 0 ? 1 : 0) in place over n floats (relu backward from its output). */
+  relu_backward(dz: number, y: number, n: number): void;
+  /** out = a + b over n floats (out may alias a or b). */
+  add_arrays(a: number, b: number, out: number, n: number): void;
+  /** g += coef·(w − ref) over n floats; returns Σ coef·(w − ref)² (twice the penalty). */
+  penalty_gradient(g: number, w: number, ref: number, coef: number, n: number): number;
   /** wOut = negLr·g + w. */
   sgd_update(w: number, wOut: number, g: number, n: number, negLr: number): void;
   /** Non-centered RMSProp: ms (mean squares) and mom (moments) in place, new weights into wOut. */
@@ -46,7 +52,7 @@ export interface WasmMemory {
 }
 
 interface WebAssemblyApi {
-  Memory: abstract new (...args: never[]) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: object };
 }
@@ -71,4 +77,35 @@ export function trainingKernelsFor(memory: WasmMemory): TrainingKernels {
     instances.set(memory, kernels);
   }
   return kernels;
+}
+
+/** A compiled WebAssembly.Module (opaque here; worker_threads can receive it in workerData). */
+export type WasmModule = object;
+
+/** The kernels built for a shared memory (see scripts/build-wasm-kernels.sh), compiled once per thread. */
+let compiledShared: WasmModule | undefined;
+export function sharedKernelsModule(): WasmModule {
+  compiledShared ??= new webAssembly.Module(Buffer.from(trainingKernelsSharedWasmBase64, 'base64'));
+  return compiledShared;
+}
+
+/**
+ * A shared WebAssembly.Memory of `bytes` (rounded up to 64 KiB pages) that never grows, so
+ * views over it stay valid and every thread sees the same buffer.
+ */
+export function createSharedMemory(bytes: number): WasmMemory {
+  const pages = Math.ceil(bytes / 65536);
+  if (pages > 32768) throw new Error(`shared training memory: ${bytes} bytes needed, more than the kernels' 2 GiB limit`);
+  return new webAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+}
+
+/**
+ * The shared-memory kernels bound to `memory`, and the first byte they leave free. The kernels
+ * use no shadow stack and no static data (the build checks), so any number of threads can
+ * instantiate them on one memory and work in disjoint buffers above heapBase.
+ */
+export function sharedKernelsFor(module: WasmModule, memory: WasmMemory): { kernels: TrainingKernels; heapBase: number } {
+  const instance = new webAssembly.Instance(module, { env: { memory } });
+  const exports = instance.exports as unknown as TrainingKernels & { __heap_base: { value: number } };
+  return { kernels: exports, heapBase: exports.__heap_base.value };
 }

@@ -1,6 +1,7 @@
-// trainModel with two threads (data-parallel over worker_threads) trains to the same
-// weights and metrics as on one thread, and falls back to one thread, saying why, when a
-// step cannot be split by samples. Uses the replica bundle the test setup builds into dist/.
+// trainModel with two threads — data-parallel tfjs replicas for a CNN, the dense trainer for
+// an MLP — trains to the same weights and metrics as on one thread, and falls back to one
+// thread, saying why, when a step cannot be split by samples. Uses the replica and
+// dense-trainer thread bundles the test setup builds into dist/.
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { createRng } from '../../../main/engine/rng';
 import type { TrainingSpec } from '../../../main/engine/spec';
 
 const replicaFile = path.resolve('dist/main/data-parallel-replica.js');
+const denseThreadFile = path.resolve('dist/main/dense-trainer-thread.js');
 const inputShape = [12, 12, 1];
 
 function tinySplit(count: number, seed: number) {
@@ -25,14 +27,15 @@ function tinySplit(count: number, seed: number) {
 
 const training: TrainingSpec = { epochs: 2, batchSize: 16, optimizer: 'adam', learningRate: 0.01, validationSplit: 0 };
 
-async function train(threads: number) {
-  const model = buildModel('seed-cnn', inputShape, 3, 5);
+async function train(threads: number, arch: 'seed-cnn' | 'mlp' = 'seed-cnn') {
+  const model = buildModel(arch, inputShape, 3, 5);
   const result = await trainModel(model, { train: tinySplit(40, 1), validation: tinySplit(12, 2) }, training, {
     seed: 9,
     inputShape,
     numClasses: 3,
     threads,
     replicaFile,
+    denseThreadFile,
   });
   const weights = model.getWeights().map((w) => w.dataSync().slice());
   model.dispose();
@@ -60,6 +63,41 @@ describe('trainModel on two threads', () => {
     expect(maxDiff).toBeLessThan(1e-4);
   });
 
+  it('trains an MLP with the dense trainer to the weights and metrics of one thread', async () => {
+    const one = await train(1, 'mlp');
+    const two = await train(2, 'mlp');
+    expect(two.result.threads).toBe(2);
+    for (let e = 0; e < 2; e++) {
+      expect(two.result.epochs[e].loss).toBeCloseTo(one.result.epochs[e].loss, 4);
+      expect(two.result.epochs[e].accuracy).toBeCloseTo(one.result.epochs[e].accuracy, 6);
+      // Validation runs on the tfjs model: the dense trainer's weights reached it each epoch.
+      expect(two.result.epochs[e].valLoss!).toBeCloseTo(one.result.epochs[e].valLoss!, 4);
+    }
+    let maxDiff = 0;
+    one.weights.forEach((w, i) => w.forEach((v, k) => (maxDiff = Math.max(maxDiff, Math.abs(v - two.weights[i][k])))));
+    expect(maxDiff).toBeLessThan(1e-4);
+  });
+
+  it('keeps what a cancelled dense-trainer run learned: the model holds the weights of its last step', async () => {
+    const model = buildModel('mlp', inputShape, 3, 5);
+    const initial = model.getWeights().map((w) => w.dataSync().slice());
+    let steps = 0;
+    const result = await trainModel(model, { train: tinySplit(40, 1) }, { ...training, batchSize: 4, epochs: 5 }, {
+      seed: 9,
+      inputShape,
+      numClasses: 3,
+      threads: 2,
+      denseThreadFile,
+      progressIntervalMs: 0,
+      callbacks: { onStep: () => { steps += 1; }, shouldStop: () => steps >= 3 },
+    });
+    expect(result.cancelled).toBe(true);
+    expect(result.epochs).toHaveLength(0);
+    const after = model.getWeights().map((w) => w.dataSync());
+    expect(after.some((w, i) => w.some((v, k) => v !== initial[i][k]))).toBe(true);
+    model.dispose();
+  });
+
   it('stays on one thread, and says why, when a step cannot be split by samples', () => {
     const model = buildModel('seed-cnn', inputShape, 3, 5);
     expect(planParallelism(model, 2, 'wasm', {}).description).toBe('data-parallel training over 2 threads');
@@ -68,5 +106,17 @@ describe('trainModel on two threads', () => {
     expect(planParallelism(model, 2, 'tensorflow', {}).workers).toBe(0);
     expect(planParallelism(model, 1, 'wasm', {}).description).toBe('training on one thread');
     model.dispose();
+  });
+
+  it('plans the dense trainer for Flatten/Dense models, and says why not when it cannot', () => {
+    const mlp = buildModel('mlp', inputShape, 3, 5);
+    expect(planParallelism(mlp, 2, 'wasm', { optimizer: 'adam' })).toMatchObject({ kind: 'dense', threads: 2, description: 'dense trainer (outside tfjs) on 2 threads' });
+    expect(planParallelism(mlp, 1, 'cpu', { optimizer: 'sgd' })).toMatchObject({ kind: 'dense', threads: 1 });
+    expect(planParallelism(mlp, 2, 'wasm', { optimizer: 'adadelta' })).toMatchObject({ kind: 'local', threads: 1 });
+    expect(planParallelism(mlp, 2, 'wasm', { optimizer: 'adadelta' }).description).toMatch(/not the dense trainer: the Adadelta optimizer/);
+    expect(planParallelism(mlp, 2, 'wasm', { penalty: () => tf.scalar(0) }).description).toMatch(/penalty is not given as terms/);
+    expect(planParallelism(mlp, 2, 'wasm', { augment: () => undefined }).description).toMatch(/augmentation is on/);
+    expect(planParallelism(mlp, 2, 'tensorflow', {}).kind).toBe('local');
+    mlp.dispose();
   });
 });

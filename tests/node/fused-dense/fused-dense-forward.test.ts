@@ -3,7 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../main/engine/backend';
-import { fusedDenseForward } from '../../../main/engine/fused-dense';
+import { denseSteps, fusedDenseForward } from '../../../main/engine/fused-dense';
+import { splitAtLayer } from '../../../main/engine/models';
 import { buildModel } from '../../../main/engine/models/architectures';
 import { seededValues } from '../kernels/cross-backend';
 
@@ -43,6 +44,16 @@ describe('fusedDenseForward', () => {
     model.layers.forEach((l) => { l.trainable = true; });
     const kernels = async (f: (x: tf.Tensor) => tf.Tensor) => (await tf.profile(() => { tf.tidy(() => { lossAndGrads(model, f, xs, ys); }); })).kernels.length;
     expect(await kernels(forward!)).toBeLessThan(await kernels(stockForward));
+  });
+
+  it('covers a Dense head cut from a larger model (its layers are shared with that model)', () => {
+    const full = buildModel('seed-cnn', [8, 8, 1], 3, 1);
+    const { rest } = splitAtLayer(full, 'pool1');
+    expect(denseSteps(rest)?.map((s) => [s.name, s.inputs, s.units, s.activation])).toEqual([
+      ['dense1', 3 * 3 * 32, 64, 'relu'],
+      ['head', 64, 3, 'softmax'],
+    ]);
+    expect(denseSteps(full)).toBeUndefined();
   });
 
   it('declines models with layers other than Flatten and Dense', () => {

@@ -56,6 +56,11 @@ describe('supervisor with forked workers', () => {
     expect(target.epochs).toHaveLength(2);
     expect(target.epochs[1].valAccuracy).not.toBeNull();
     expect(target.frozenLayers).toEqual(['conv1', 'pool1']);
+    // The frozen conv block is cached, so only the Dense head trains: the dense trainer does it.
+    const notes = (run: typeof target) => (app.store.runs.get(run.id)?.environment?.notes ?? []) as string[];
+    expect(notes(target).some((n) => n.startsWith('frozen-feature cache: conv1..pool1'))).toBe(true);
+    expect(notes(target).some((n) => n.startsWith('dense trainer (outside tfjs) on'))).toBe(true);
+    expect(notes(source).some((n) => n.startsWith('data-parallel training over') || n.startsWith('training on one thread'))).toBe(true);
     expect(target.parentRunId).toBe(source.id);
     expect(baseline.parentRunId).toBe(target.id);
     expect(report.transferGain?.accuracyDelta).toBeCloseTo(target.evaluation!.accuracy - baseline.evaluation!.accuracy, 10);

@@ -1,0 +1,260 @@
+// The dense trainer: trains a model made only of Flatten and Dense layers (the MLP, or a
+// Dense head on cached features) outside tfjs, on every core.
+//
+// Why: for such models a training step is a few small matrix products, and on the wasm
+// backend tfjs's per-kernel overhead (tape, allocations, ~30 kernel calls per step) cost as
+// much as the arithmetic, while tfjs-backend-wasm computes on one thread under Node. Here the
+// weights, optimizer state and batch live in one shared WebAssembly memory; the calling
+// thread and `threads − 1` worker threads each run the C SIMD kernels (training-kernels.c,
+// built for shared memory) on their shard of every batch, add their gradients and update
+// their own slice of the weights: two barriers per step and nothing copied between threads.
+// The maths is tfjs's (same forward, loss, gradients and optimizer updates in float32); sums
+// are taken in another order, so results agree with the tfjs path within float rounding.
+//
+// The tfjs model and optimizer stay the owners of record: their values are read at the start
+// and written back by sync() (every epoch end: validation, checkpoints) and close().
+import * as tf from '@tensorflow/tfjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { appRoot } from '../../paths';
+import { denseSteps } from '../fused-dense';
+import type { PenaltyTerm } from '../regularization';
+import { createSharedMemory, sharedKernelsFor, sharedKernelsModule, type WasmMemory, type WasmModule } from '../wasm-simd/training-kernels';
+import { COMMAND_EXIT, COMMAND_RUN, CONTROL, layoutDenseTrainer, threadWord, type DenseLayout } from './dense-layout';
+import { DenseShard, SCALAR, sharedViews, type SharedViews } from './dense-shard';
+import { controlBase, publish, reportFailure, waitForValue } from './dense-sync';
+import { denseOptimizerConfig, readOptimizerInto, writeOptimizerFrom, type AdamPowers, type StatePlacement } from './dense-optimizer-state';
+
+/** What a dense-trainer helper thread receives. */
+export interface DenseThreadInit {
+  module: WasmModule;
+  memory: WasmMemory;
+  layout: DenseLayout;
+  thread: number;
+}
+
+export interface DenseTrainer {
+  readonly threads: number;
+  /** One step on samples x[0..n) (flat), labels y[0..n); returns the batch's summed loss and correct count. */
+  step(x: Float32Array, y: Int32Array, n: number): { lossSum: number; correct: number };
+  /** Writes the current weights into the model and the optimizer state into the optimizer. */
+  sync(): void;
+  /** Syncs, then stops the helper threads. */
+  close(): Promise<void>;
+}
+
+/** Longest a thread may wait for another during a step before the run fails. */
+const STALL_MS = 60_000;
+
+/** Why the dense trainer cannot train `model`, or undefined when it can. */
+export function denseModelUnsupported(model: tf.LayersModel): string | undefined {
+  const steps = denseSteps(model);
+  if (steps === undefined) return 'the model is not only Flatten and Dense layers with linear, relu or softmax activations';
+  if (steps[steps.length - 1].activation !== 'softmax') return 'the last layer is not a softmax';
+  if (!steps.some((s) => s.trainable)) return 'no layer is trainable';
+  return undefined;
+}
+
+/** Why `model` and `optimizer` cannot use the dense trainer, or undefined when they can. */
+export function denseTrainerUnsupported(model: tf.LayersModel, optimizer: tf.Optimizer): string | undefined {
+  const config = denseOptimizerConfig(optimizer);
+  return denseModelUnsupported(model) ?? ('reason' in config ? config.reason : undefined);
+}
+
+/** The built helper-thread entry, beside the running bundle or in dist/main/ (tests run sources). */
+export function defaultDenseThreadFile(): string {
+  const beside = path.join(__dirname, 'dense-trainer-thread.js');
+  return fs.existsSync(beside) ? beside : path.join(appRoot(), 'dist', 'main', 'dense-trainer-thread.js');
+}
+
+export async function createDenseTrainer(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  options: {
+    threads: number;
+    maxBatch: number;
+    /** An L2 / L2-SP penalty on trainable weights, added to the loss and its gradient. */
+    penalty?: readonly PenaltyTerm[];
+    threadFile?: string;
+    /** Longest a thread waits for another within a step before the step fails (default 60 s). */
+    stallMs?: number;
+  },
+): Promise<DenseTrainer> {
+  const unsupported = denseTrainerUnsupported(model, optimizer);
+  if (unsupported) throw new Error(`dense trainer: ${unsupported}`);
+  const steps = denseSteps(model)!;
+  const config = denseOptimizerConfig(optimizer) as Exclude<ReturnType<typeof denseOptimizerConfig>, { reason: string }>;
+  const module = sharedKernelsModule();
+  const layoutInput = {
+    layers: steps.map((s) => ({ name: s.name, inputs: s.inputs, units: s.units, activation: s.activation, trainable: s.trainable, hasBias: s.hasBias })),
+    classes: steps[steps.length - 1].units,
+    threads: options.threads,
+    maxBatch: options.maxBatch,
+    optimizer: config,
+    epsilon: tf.backend().epsilon(),
+    penalized: (options.penalty?.length ?? 0) > 0,
+  };
+  // The heap base is the module's, the same for every memory: read it from an instance on a
+  // small memory (the module asks for 2 pages: its unused 64 KiB shadow stack and a little more).
+  const { heapBase } = sharedKernelsFor(module, createSharedMemory(16 * 65536));
+  const layout = layoutDenseTrainer({ ...layoutInput, heapBase });
+  const memory = createSharedMemory(layout.bytes);
+  const { kernels } = sharedKernelsFor(module, memory);
+  const views = sharedViews(memory.buffer);
+  const control = controlBase(layout);
+
+  // Weights and optimizer state in.
+  const variables = steps.map((s) => s.weights());
+  const placements: StatePlacement[] = [];
+  steps.forEach((s, i) => {
+    const l = layout.layers[i];
+    const { kernel, bias } = variables[i];
+    views.f32.set(kernel.dataSync() as Float32Array, layout.weights / 4 + l.kernel);
+    if (bias) views.f32.set(bias.dataSync() as Float32Array, layout.weights / 4 + l.bias);
+    if (s.trainable) {
+      placements.push({ variable: kernel, offset: l.kernel });
+      if (bias) placements.push({ variable: bias, offset: l.bias });
+    }
+  });
+  if (layout.penalty) writePenalty(views.f32, layout.penalty, placements, options.penalty!);
+  const stateViews = layout.state.map((at) => views.f32.subarray(at / 4, at / 4 + layout.trainableCount)) as [Float32Array, Float32Array];
+  const powers: AdamPowers = readOptimizerInto(optimizer, config, placements, stateViews);
+  let iterations = optimizer.iterations;
+
+  const stallMs = options.stallMs ?? STALL_MS;
+  const threadFile = options.threadFile ?? defaultDenseThreadFile();
+  const workers: Worker[] = [];
+  const exited: Promise<unknown>[] = [];
+  try {
+    for (let t = 1; t < layout.threads; t++) {
+      const init: DenseThreadInit = { module, memory, layout, thread: t };
+      const worker = new Worker(threadFile, { workerData: init });
+      workers.push(worker);
+      exited.push(new Promise((resolve) => worker.once('exit', resolve)));
+      await new Promise<void>((resolve, reject) => {
+        worker.once('message', () => resolve());
+        worker.once('error', (err) => reject(new Error(`dense-trainer thread ${t} (${threadFile}) failed to start: ${err.message}`)));
+      });
+    }
+  } catch (err) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw err;
+  }
+
+  const shard = new DenseShard(layout, kernels, views, 0);
+  let stepNumber = 0;
+  let closed = false;
+
+  const sync = () => {
+    steps.forEach((s, i) => {
+      if (!s.trainable) return;
+      const l = layout.layers[i];
+      const { kernel, bias } = s.weights();
+      const read = (at: number, v: tf.Variable) => tf.tidy(() => v.assign(tf.tensor(views.f32.slice(layout.weights / 4 + at, layout.weights / 4 + at + v.size), v.shape)));
+      read(l.kernel, kernel);
+      if (bias) read(l.bias, bias);
+    });
+    writeOptimizerFrom(optimizer, config, placements, stateViews, iterations, powers);
+  };
+
+  return {
+    threads: layout.threads,
+    step(x, y, n) {
+      if (closed) throw new Error('dense trainer: step after close');
+      if (!(n >= 1 && n <= layout.maxBatch)) throw new Error(`dense trainer: batch of ${n} samples, expected 1..${layout.maxBatch}`);
+      if (y.length < n || x.length < n * layout.inputSize) throw new Error(`dense trainer: batch arrays hold fewer than ${n} samples of ${layout.inputSize} values`);
+      for (let i = 0; i < n; i++) {
+        if (!(y[i] >= 0 && y[i] < layout.classes)) throw new Error(`dense trainer: label ${y[i]} at row ${i} is outside 0..${layout.classes - 1}`);
+      }
+      views.f32.set(x.subarray(0, n * layout.inputSize), layout.batchX / 4);
+      views.i32.set(y.subarray(0, n), layout.batchY / 4);
+      const scalars = layout.scalars / 4;
+      if (config.name === 'adam') {
+        // As tfjs's Adam: 1 − βᵗ from the float32 running powers.
+        views.f32[scalars + SCALAR.oneMinusAccBeta1] = 1 - powers.accBeta1;
+        views.f32[scalars + SCALAR.oneMinusAccBeta2] = 1 - powers.accBeta2;
+      }
+      stepNumber += 1;
+      const k = stepNumber;
+      const shards = shardTable(n, layout.threads);
+      shards.forEach(([from, count], t) => {
+        views.i32[control + threadWord(t, CONTROL.from)] = from;
+        views.i32[control + threadWord(t, CONTROL.count)] = count;
+      });
+      views.i32[control + CONTROL.batch] = n;
+      views.i32[control + CONTROL.command] = COMMAND_RUN;
+      publish(views.i32, control + CONTROL.step, k);
+      try {
+        shard.gradients(shards[0][0], shards[0][1], n);
+        publish(views.i32, control + threadWord(0, CONTROL.gradientsDone), k);
+        for (let t = 1; t < layout.threads; t++) waitForValue(views.i32, layout, control + threadWord(t, CONTROL.gradientsDone), k, stallMs);
+        shard.update();
+        for (let t = 1; t < layout.threads; t++) waitForValue(views.i32, layout, control + threadWord(t, CONTROL.updateDone), k, stallMs);
+      } catch (err) {
+        reportFailure(views.i32, layout, err instanceof Error ? err.message : String(err));
+        throw err;
+      }
+      iterations += 1;
+      if (config.name === 'adam') {
+        powers.accBeta1 = Math.fround(powers.accBeta1 * Math.fround(config.beta1));
+        powers.accBeta2 = Math.fround(powers.accBeta2 * Math.fround(config.beta2));
+      }
+      // Summed loss over the batch: the shards' cross-entropy plus the penalty once per sample
+      // (the tfjs path's loss is the batch mean plus the penalty).
+      let lossSum = 0;
+      let correct = 0;
+      let penalty = 0;
+      for (let t = 0; t < layout.threads; t++) {
+        const stats = layout.stats / 8 + t * 8;
+        lossSum += views.f64[stats];
+        correct += views.f64[stats + 1];
+        penalty += views.f64[stats + 2];
+      }
+      return { lossSum: lossSum + penalty * n, correct };
+    },
+    sync,
+    async close() {
+      if (closed) return;
+      closed = true;
+      sync();
+      views.i32[control + CONTROL.command] = COMMAND_EXIT;
+      publish(views.i32, control + CONTROL.step, stepNumber + 1);
+      await Promise.all(workers.map((w, i) => {
+        let timer: NodeJS.Timeout | undefined;
+        const stopped = new Promise<void>((resolve) => { timer = setTimeout(() => void w.terminate().then(() => resolve()), 5000); });
+        return Promise.race([exited[i], stopped]).finally(() => clearTimeout(timer));
+      }));
+    },
+  };
+}
+
+/** Fills the per-float penalty coefficients and references from the terms. */
+function writePenalty(f32: Float32Array, at: { reference: number; coefficient: number }, placements: StatePlacement[], terms: readonly PenaltyTerm[]): void {
+  f32.fill(0, at.coefficient / 4, at.coefficient / 4 + placements.reduce((a, p) => a + p.variable.size, 0));
+  for (const term of terms) {
+    const variable = term.weight.read();
+    const placed = placements.find((p) => p.variable === variable);
+    if (placed === undefined) throw new Error(`dense trainer: penalty on '${term.weight.name}', which is not a trainable weight of the model`);
+    const size = placed.variable.size;
+    if (term.reference && term.reference.length !== size) {
+      throw new Error(`dense trainer: penalty reference for '${term.weight.name}' has ${term.reference.length} values, expected ${size}`);
+    }
+    f32.fill(term.coefficient, at.coefficient / 4 + placed.offset, at.coefficient / 4 + placed.offset + size);
+    if (term.reference) f32.set(term.reference, at.reference / 4 + placed.offset);
+    else f32.fill(0, at.reference / 4 + placed.offset, at.reference / 4 + placed.offset + size);
+  }
+}
+
+/** [from, count] per thread: shards as even as possible, the extra samples to the first threads. */
+export function shardTable(n: number, threads: number): [number, number][] {
+  const shards: [number, number][] = [];
+  for (let t = 0, from = 0; t < threads; t++) {
+    const count = Math.floor(n / threads) + (t < n % threads ? 1 : 0);
+    shards.push([from, count]);
+    from += count;
+  }
+  return shards;
+}
+
+export type { SharedViews };
