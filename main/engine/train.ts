@@ -3,7 +3,7 @@
 // weights (L2-SP), keeps frozen batch-norm layers in inference mode, and reads metrics
 // without a synchronous device read on every step (progress is throttled).
 import * as tf from '@tensorflow/tfjs';
-import { fusedDenseForward } from './fused-dense';
+import { trainingForward } from './training-forward';
 import type { Split } from './datasets/dataset';
 import { sampleSize } from './datasets/dataset';
 import type { TrainingSpec } from './spec';
@@ -245,8 +245,8 @@ export async function trainModel(
   const batchSize = Math.min(training.batchSize, count);
   const stepsPerEpoch = Math.ceil(count / batchSize);
   const optimizer = createOptimizer(training);
-  // Plain Flatten/Dense models get the fused Dense forward (same results, far fewer kernels on wasm).
-  const forward = options.forward ?? fusedDenseForward(model) ?? ((xs: tf.Tensor) => model.apply(xs, { training: true }) as tf.Tensor);
+  // Flatten/Dense and Conv2D/MaxPool/Dense chains get a fused forward (same results, far fewer kernels on wasm).
+  const forward = options.forward ?? trainingForward(model);
   if (options.optimizerState && options.optimizerState.length > 0) await restoreOptimizerState(optimizer, options.optimizerState);
   const backend = tf.getBackend();
   const plan = planParallelism(model, options.threads ?? 1, backend, { ...options, optimizer: training.optimizer });

@@ -15,6 +15,7 @@ import { appRoot } from '../../paths';
 import { Worker } from 'node:worker_threads';
 import { createOptimizer } from '../train';
 import { applyFlatGradients, flatSize, shardGradients } from './shard-step';
+import { trainingForward } from '../training-forward';
 import { APPLY, COMMAND, CONTROL_WORDS, DONE, EXIT, FAILED, GO, RUN, SAMPLES, type ReplicaInit, type ReplicaMessage } from './replica-protocol';
 
 export interface DataParallelOptions {
@@ -69,6 +70,7 @@ export async function createDataParallelTrainer(model: tf.LayersModel, options: 
   const optimizer = createOptimizer({ optimizer: options.optimizer.name, learningRate: options.optimizer.learningRate });
   const trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const gradientSize = flatSize(trainable);
+  const forward = trainingForward(model);
   const sampleSize = inputShape.reduce((a, b) => a * b, 1);
   const maxShard = Math.ceil(maxBatch / (workers + 1));
   const averagedBuffer = new SharedArrayBuffer(gradientSize * 4);
@@ -157,7 +159,7 @@ export async function createDataParallelTrainer(model: tf.LayersModel, options: 
         Atomics.store(r.control, GO, stepNumber);
         Atomics.notify(r.control, GO);
       });
-      const own = shardGradients(model, trainable, x, y, shards[0][1], inputShape, numClasses, ownGradients);
+      const own = shardGradients(model, trainable, x, y, shards[0][1], inputShape, ownGradients, forward);
       let lossSum = own.lossSum;
       let correct = own.correct;
       const ownWeight = shards[0][1] / n;

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from '../backend';
 import { createOptimizer } from '../train';
 import { applyFlatGradients, shardGradients } from './shard-step';
+import { trainingForward } from '../training-forward';
 import { APPLY, COMMAND, DONE, EXIT, FAILED, GO, SAMPLES, type ReplicaInit, type ReplicaMessage } from './replica-protocol';
 
 const post = (message: ReplicaMessage) => parentPort!.postMessage(message);
@@ -17,6 +18,7 @@ async function start(init: ReplicaInit): Promise<void> {
   model.setWeights(init.weights.map((w) => tf.tensor(w.values, w.shape)));
   const optimizer = createOptimizer({ optimizer: init.optimizer.name, learningRate: init.optimizer.learningRate });
   const trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const forward = trainingForward(model);
   const control = new Int32Array(init.control);
   const x = new Float32Array(init.x);
   const y = new Int32Array(init.y);
@@ -32,7 +34,7 @@ async function start(init: ReplicaInit): Promise<void> {
     if (Atomics.load(control, COMMAND) === EXIT) break;
     const n = Atomics.load(control, SAMPLES);
     // A shard of none (batch smaller than the replica count) only applies the update.
-    const result = n > 0 ? shardGradients(model, trainable, x, y, n, init.inputShape, init.numClasses, gradients) : { lossSum: 0, correct: 0 };
+    const result = n > 0 ? shardGradients(model, trainable, x, y, n, init.inputShape, gradients, forward) : { lossSum: 0, correct: 0 };
     stats[0] = result.lossSum;
     stats[1] = result.correct;
     Atomics.store(control, DONE, step);

@@ -4,6 +4,9 @@
 // with the replica's own optimizer. Every replica applies identical averaged gradients with
 // an identically configured optimizer, so their weights stay identical without broadcasting.
 import * as tf from '@tensorflow/tfjs';
+import { trainingForward } from '../training-forward';
+import { categoricalCrossEntropy } from '../losses';
+import type { WasmBackend } from '../kernels/wasm-heap';
 
 export interface ShardResult {
   /** Mean loss over the shard times its size (so shards sum to the batch total). */
@@ -18,7 +21,8 @@ export function flatSize(trainable: readonly tf.Variable[]): number {
 
 /**
  * Gradients of the mean categorical cross-entropy of `model` on the first `n` samples of
- * `x`/`y`, written into `out` (flat, in the order of `trainable`).
+ * `x`/`y`, written into `out` (flat, in the order of `trainable`). `forward` is the model's
+ * training forward (trainingForward), made once per replica.
  */
 export function shardGradients(
   model: tf.LayersModel,
@@ -27,31 +31,34 @@ export function shardGradients(
   y: Int32Array,
   n: number,
   inputShape: readonly number[],
-  numClasses: number,
   out: Float32Array,
+  forward: (xs: tf.Tensor) => tf.Tensor = trainingForward(model),
 ): ShardResult {
   const size = inputShape.reduce((a, b) => a * b, 1);
   let correctTensor: tf.Scalar | undefined;
   const { value, grads } = tf.tidy(() => {
     const xs = tf.tensor(x.subarray(0, n * size), [n, ...inputShape]);
-    const labels = tf.tensor1d(y.subarray(0, n), 'int32');
-    const ys = tf.oneHot(labels, numClasses);
     return tf.variableGrads(() => {
-      const pred = model.apply(xs, { training: true }) as tf.Tensor2D;
-      correctTensor = tf.keep(pred.argMax(1).equal(labels).sum().cast('float32') as tf.Scalar);
-      return tf.metrics.categoricalCrossentropy(ys, pred).mean() as tf.Scalar;
+      const step = categoricalCrossEntropy(forward(xs) as tf.Tensor2D, y.subarray(0, n));
+      correctTensor = tf.keep(step.correct);
+      return step.loss;
     }, trainable as tf.Variable[]);
   });
   let offset = 0;
   for (const v of trainable) {
-    const g = grads[v.name];
-    out.set(g.dataSync() as Float32Array, offset);
+    out.set(hostValues(grads[v.name]), offset);
     offset += v.size;
   }
   const lossSum = value.dataSync()[0] * n;
   const correct = correctTensor!.dataSync()[0];
   tf.dispose([value, correctTensor!, ...Object.values(grads)]);
   return { lossSum, correct };
+}
+
+/** A float32 tensor's values: a view of the wasm heap (no copy) on wasm, dataSync elsewhere. */
+function hostValues(t: tf.Tensor): Float32Array {
+  if (tf.getBackend() === 'wasm' && t.dtype === 'float32') return (tf.backend() as unknown as WasmBackend).typedArrayFromHeap(t) as Float32Array;
+  return t.dataSync() as Float32Array;
 }
 
 /** Applies flat gradients (as shardGradients writes them) with `optimizer`. */

@@ -79,7 +79,7 @@ export class DenseShard {
         // d(input) = dz·Wᵀ, then back through the previous layer's activation.
         const next = buffers.deltas[1 - delta];
         kernels.matmul(dz, weight(l.kernel), next, 1, 0, 0, count, l.inputs, l.units, 0, 1);
-        if (layers[i - 1].activation === 'relu') kernels.relu_backward(next, buffers.activations[i - 1], count * l.inputs);
+        if (layers[i - 1].activation === 'relu') kernels.relu_backward(next, buffers.activations[i - 1], next, count * l.inputs);
         delta = 1 - delta;
       }
     }

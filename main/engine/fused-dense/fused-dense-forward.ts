@@ -10,6 +10,7 @@
 // and the caller keeps model.apply.
 import * as tf from '@tensorflow/tfjs';
 import { linearLayerChain } from '../models/layer-stack';
+import { reluBackward } from '../kernels/relu-backward-wasm';
 
 export type DenseActivation = 'linear' | 'relu' | 'softmax';
 
@@ -36,6 +37,26 @@ interface LayerWithWeights {
 
 const activations: Record<string, DenseStep['activation']> = { linear: 'linear', relu: 'relu', softmax: 'softmax' };
 
+/** A Dense layer as a step (linear, relu or softmax; no regularisers), else undefined. */
+export function denseStep(layer: tf.layers.Layer): DenseStep | undefined {
+  const dense = layer as unknown as LayerWithWeights;
+  const config = dense.getConfig();
+  if (config.kernelRegularizer != null || config.biasRegularizer != null || config.activityRegularizer != null) return undefined;
+  const activation = activations[dense.activation?.getClassName() ?? ''];
+  if (activation === undefined || dense.kernel === undefined) return undefined;
+  const { kernel, bias } = dense;
+  const [inputs, units] = kernel.shape;
+  return {
+    name: dense.name,
+    inputs,
+    units,
+    hasBias: bias != null,
+    trainable: dense.trainable,
+    weights: () => ({ kernel: kernel.read() as tf.Variable, bias: bias?.read() as tf.Variable | undefined }),
+    activation,
+  };
+}
+
 /** The Dense steps of `model` when it is plain Flatten/Dense layers on rank-2 activations, else undefined. */
 export function denseSteps(model: tf.LayersModel): DenseStep[] | undefined {
   // A single chain, each layer applied once in it. Its layers may also be applied in another
@@ -50,23 +71,9 @@ export function denseSteps(model: tf.LayersModel): DenseStep[] | undefined {
       flat = true;
       continue;
     }
-    if (name !== 'Dense' || !flat) return undefined;
-    const dense = layer as unknown as LayerWithWeights;
-    const config = dense.getConfig();
-    if (config.kernelRegularizer != null || config.biasRegularizer != null || config.activityRegularizer != null) return undefined;
-    const activation = activations[dense.activation?.getClassName() ?? ''];
-    if (activation === undefined || dense.kernel === undefined) return undefined;
-    const { kernel, bias } = dense;
-    const [inputs, units] = kernel.shape;
-    steps.push({
-      name: dense.name,
-      inputs,
-      units,
-      hasBias: bias != null,
-      trainable: dense.trainable,
-      weights: () => ({ kernel: kernel.read() as tf.Variable, bias: bias?.read() as tf.Variable | undefined }),
-      activation,
-    });
+    const step = name === 'Dense' && flat ? denseStep(layer) : undefined;
+    if (step === undefined) return undefined;
+    steps.push(step);
   }
   const last = steps.length - 1;
   if (last < 0 || steps.some((s, i) => s.activation === 'softmax' && i !== last)) return undefined;
@@ -74,7 +81,8 @@ export function denseSteps(model: tf.LayersModel): DenseStep[] | undefined {
   return steps;
 }
 
-function denseForward(h: tf.Tensor2D, step: DenseStep, kernel: tf.Variable, bias: tf.Variable | undefined): tf.Tensor2D {
+/** One Dense layer's training forward: a _FusedMatMul (bias, relu), then softmax if asked. */
+export function denseForward(h: tf.Tensor2D, step: DenseStep, kernel: tf.Variable, bias: tf.Variable | undefined): tf.Tensor2D {
   const fused = step.activation === 'relu' ? 'relu' : 'linear';
   const z = tf.engine().runKernel(tf._FusedMatMul, bias ? { a: h, b: kernel, bias } : { a: h, b: kernel },
     { transposeA: false, transposeB: false, activation: fused, leakyreluAlpha: 0 } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
@@ -82,9 +90,9 @@ function denseForward(h: tf.Tensor2D, step: DenseStep, kernel: tf.Variable, bias
 }
 
 /** dL/dz from dL/dy through the activation, given the activation's output y (as tfjs's gradients compute it). */
-function activationBackward(dy: tf.Tensor2D, y: tf.Tensor2D, activation: DenseStep['activation']): tf.Tensor2D {
+export function activationBackward(dy: tf.Tensor2D, y: tf.Tensor2D, activation: DenseStep['activation']): tf.Tensor2D {
   if (activation === 'linear') return dy;
-  if (activation === 'relu') return tf.mul(dy, tf.step(y));
+  if (activation === 'relu') return reluBackward(dy, y);
   const dyTimesY = tf.mul(dy, y);
   return tf.sub(dyTimesY, tf.mul(tf.sum(dyTimesY, -1, true), y));
 }

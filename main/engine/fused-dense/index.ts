@@ -1,1 +1,1 @@
-export { fusedDenseForward, denseSteps, type DenseActivation, type DenseStep } from './fused-dense-forward';
+export { fusedDenseForward, denseSteps, denseStep, denseForward, activationBackward, type DenseActivation, type DenseStep } from './fused-dense-forward';

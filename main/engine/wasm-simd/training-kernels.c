@@ -461,17 +461,17 @@ void bias_activation(float* y, const float* bias, int rows, int cols, int has_bi
   }
 }
 
-// dz = dz · step(y) in place, step(y) = 1 where y > 0 else 0: the relu's backward from its
-// output, the same multiply tfjs's gradient does (so 0 · ∞ stays NaN, as there).
+// dz = dy · step(y), step(y) = 1 where y > 0 else 0: the relu's backward from its output,
+// the same multiply tfjs's gradient does (so 0 · ∞ stays NaN, as there). dz may be dy.
 EXPORT(relu_backward)
-void relu_backward(float* dz, const float* y, int n) {
+void relu_backward(const float* dy, const float* y, float* dz, int n) {
   const v128_t zero = wasm_f32x4_splat(0), one = wasm_f32x4_splat(1);
   int i = 0;
   for (; i + 4 <= n; i += 4) {
     const v128_t mask = wasm_v128_and(wasm_f32x4_gt(wasm_v128_load(y + i), zero), one);
-    wasm_v128_store(dz + i, wasm_f32x4_mul(wasm_v128_load(dz + i), mask));
+    wasm_v128_store(dz + i, wasm_f32x4_mul(wasm_v128_load(dy + i), mask));
   }
-  for (; i < n; i++) dz[i] = dz[i] * (y[i] > 0 ? 1.0f : 0.0f);
+  for (; i < n; i++) dz[i] = dy[i] * (y[i] > 0 ? 1.0f : 0.0f);
 }
 
 // out = a + b over n floats (out may be a or b): summing data-parallel gradients.

@@ -31,8 +31,8 @@ export interface TrainingKernels {
     w: number, wOut: number, g: number, m: number, v: number, n: number, beta1: number, oneMinusBeta1: number, beta2: number,
     oneMinusBeta2: number, oneMinusAccBeta1: number, oneMinusAccBeta2: number, epsilon: number, negLr: number,
   ): void;
-  /** dz = dz · (y > 0 ? 1 : 0) in place over n floats (relu backward from its output). */
-  relu_backward(dz: number, y: number, n: number): void;
+  /** dz = dy · (y > 0 ? 1 : 0) over n floats (relu backward from its output); dz may be dy. */
+  relu_backward(dy: number, y: number, dz: number, n: number): void;
   /** out = a + b over n floats (out may alias a or b). */
   add_arrays(a: number, b: number, out: number, n: number): void;
   /** g += coef·(w − ref) over n floats; returns Σ coef·(w − ref)² (twice the penalty). */

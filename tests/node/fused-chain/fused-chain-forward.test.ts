@@ -1,0 +1,80 @@
+// The fused Conv2D/MaxPool/Flatten/Dense training forward gives model.apply's loss and
+// gradients (within 1e-5) on wasm — valid and same padding, strides, linear and relu
+// convolutions, frozen layers — with fewer kernel calls, and declines other models.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../main/engine/backend';
+import { fusedChainForward } from '../../../main/engine/fused-chain';
+import { buildModel } from '../../../main/engine/models/architectures';
+import { seededValues } from '../kernels/cross-backend';
+
+function lossAndGrads(model: tf.LayersModel, forward: (xs: tf.Tensor) => tf.Tensor, xs: tf.Tensor, ys: tf.Tensor) {
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  return tf.variableGrads(() => tf.metrics.categoricalCrossentropy(ys, forward(xs) as tf.Tensor2D).mean() as tf.Scalar, vars);
+}
+
+async function expectWithin(actual: tf.Tensor, expected: tf.Tensor, what: string) {
+  expect(actual.shape, what).toEqual(expected.shape);
+  const [a, e] = [await actual.data(), await expected.data()];
+  let worst = 0;
+  for (let i = 0; i < e.length; i++) worst = Math.max(worst, Math.abs(a[i] - e[i]));
+  expect(worst, what).toBeLessThanOrEqual(1e-5);
+}
+
+/** Two convolutions (strided 'same' linear, then 'valid' relu) around pooling: the geometry the chain handles. */
+function twoConvModel(): tf.LayersModel {
+  const init = (seed: number) => tf.initializers.glorotUniform({ seed });
+  return tf.sequential({
+    layers: [
+      tf.layers.conv2d({ name: 'c1', inputShape: [9, 9, 2], filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'linear', kernelInitializer: init(1) }),
+      tf.layers.conv2d({ name: 'c2', filters: 5, kernelSize: 2, padding: 'valid', activation: 'relu', kernelInitializer: init(2), biasInitializer: 'ones' }),
+      tf.layers.maxPooling2d({ name: 'p', poolSize: 2, strides: 1, padding: 'same' }),
+      tf.layers.flatten({ name: 'f' }),
+      tf.layers.dense({ name: 'd', units: 3, activation: 'softmax', kernelInitializer: init(3) }),
+    ],
+  });
+}
+
+describe('fusedChainForward', () => {
+  beforeAll(async () => {
+    await selectBackend('wasm');
+  });
+
+  const cases = [
+    { name: 'seed-cnn', build: () => buildModel('seed-cnn', [10, 10, 3], 4, 7), shape: [5, 10, 10, 3], frozen: [[], ['conv1'], ['conv1', 'dense1']] },
+    { name: 'strided same-padded convolutions', build: twoConvModel, shape: [5, 9, 9, 2], frozen: [[], ['c1']] },
+  ];
+  for (const c of cases) {
+    it(`matches model.apply in loss and every gradient: ${c.name}, with frozen layers too, in fewer kernels`, async () => {
+      const model = c.build();
+      const forward = fusedChainForward(model);
+      expect(forward).toBeDefined();
+      const xs = tf.tensor(seededValues(c.shape.reduce((a, b) => a * b, 1), 11).map((v) => v * 2), c.shape);
+      const classes = model.outputs[0].shape[1] as number;
+      const ys = tf.oneHot(tf.tensor1d([0, 1, 2, classes - 1, 1], 'int32'), classes);
+      const stockForward = (x: tf.Tensor) => model.apply(x, { training: true }) as tf.Tensor;
+      for (const frozen of c.frozen) {
+        model.layers.forEach((l) => { l.trainable = !frozen.includes(l.name); });
+        const stock = lossAndGrads(model, stockForward, xs, ys);
+        const fused = lossAndGrads(model, fusedChainForward(model)!, xs, ys);
+        await expectWithin(fused.value, stock.value, `loss (frozen ${frozen.join(', ') || 'none'})`);
+        expect(Object.keys(fused.grads).sort()).toEqual(Object.keys(stock.grads).sort());
+        for (const name of Object.keys(stock.grads)) await expectWithin(fused.grads[name], stock.grads[name], `${name} (frozen ${frozen.join(', ') || 'none'})`);
+      }
+      model.layers.forEach((l) => { l.trainable = true; });
+      const kernels = async (f: (x: tf.Tensor) => tf.Tensor) => (await tf.profile(() => { tf.tidy(() => { lossAndGrads(model, f, xs, ys); }); })).kernels.length;
+      expect(await kernels(forward!)).toBeLessThan(await kernels(stockForward));
+    });
+  }
+
+  it('declines models with other layers or activations, and dense-only models', () => {
+    expect(fusedChainForward(buildModel('small-cnn', [16, 16, 3], 3, 1))).toBeUndefined(); // batch norm, dropout
+    expect(fusedChainForward(buildModel('mlp', [6, 6, 1], 3, 1))).toBeUndefined(); // no convolution
+    const elu = tf.sequential({ layers: [
+      tf.layers.conv2d({ inputShape: [5, 5, 1], filters: 2, kernelSize: 3, activation: 'elu' }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 2, activation: 'softmax' }),
+    ] });
+    expect(fusedChainForward(elu)).toBeUndefined();
+  });
+});
