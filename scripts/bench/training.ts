@@ -1,38 +1,42 @@
 // Training benchmark: samples/s of the engine as a user runs it (worker process, progress,
 // store), of raw tfjs model.fit on the same backend, and of PyTorch on the CPU, side by side.
-//   npm run bench -- training [--models seed-cnn,small-cnn,mlp] [--epochs 3] [--backend wasm]
-//                             [--peak-gflops-per-core 240] [--workers N] [--out results.json]
-// A fourth column trains in-process with main/engine/data-parallel: this thread plus
-// --workers worker threads (default: cores − 1), the engine's multi-core path once integrated.
+//   npm run bench -- training [--models seed-cnn,small-cnn,mlp] [--epochs 3] [--rounds 3]
+//                             [--backend wasm] [--peak-gflops-per-core 240] [--out results.json]
 // Every variant trains on random data of the same shape with batch 64, Adam (lr 1e-3) and
 // categorical cross-entropy; the first epoch is warm-up and excluded. PyTorch runs when a
 // python that imports torch is found (`python3`, then `/usr/bin/python3`; on Debian:
 // `apt-get install -y python3-torch libopenblas0-pthread` — without an optimised BLAS
-// Debian's torch falls back to the reference BLAS for Linear layers).
+// Debian's torch falls back to the reference BLAS for Linear layers), with its default
+// thread count, as its users run it.
+//
+// Why rounds: on a shared machine the same code moves by ±25 % between runs (PyTorch's MLP
+// measured anywhere from 43k to 74k samples/s here). Each round runs the engine on every core,
+// the engine on one thread and PyTorch back to back, and the ratios are taken within a round,
+// so they compare runs that saw the same load; the table shows medians over the rounds.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { selectBackend, environmentInfo } from '../../main/engine/backend';
 import { buildModel } from '../../main/engine/models';
 import type { ArchitectureName } from '../../main/engine/spec';
+import { trainingThreads } from '../../main/training/training-threads';
 import { writeRandomCifar, writeRandomIdx, type RandomDataset } from './training/random-datasets';
 import { trainingFlopsPerSample } from './training/flops';
 import { rawFitSamplesPerSec } from './training/raw-fit';
 import { engineSamplesPerSec } from './training/engine-run';
 import { findPythonWithTorch, runPytorch } from './training/pytorch-reference';
-import { buildReplica, dataParallelSamplesPerSec } from './training/data-parallel-fit';
 import { argValue } from './shared/bench-args';
 
 const BATCH = 64;
-/** Samples per epoch: enough for a few seconds per epoch at current speeds. */
-const SAMPLES: Record<ArchitectureName, number> = { 'seed-cnn': 2048, 'small-cnn': 1024, mlp: 16384 };
+/** Samples per epoch: enough for a second or more per epoch at current speeds. */
+const SAMPLES: Record<ArchitectureName, number> = { 'seed-cnn': 2048, 'small-cnn': 1024, mlp: 32768 };
 
 const models = (argValue('--models') ?? 'seed-cnn,small-cnn,mlp').split(',') as ArchitectureName[];
 const epochs = Number(argValue('--epochs') ?? 3);
+const rounds = Number(argValue('--rounds') ?? 3);
 const backend = (argValue('--backend') ?? 'wasm') as 'wasm' | 'cpu';
 const peakPerCore = Number(argValue('--peak-gflops-per-core') ?? 240);
 const outFile = argValue('--out');
-const workers = Number(argValue('--workers') ?? Math.max(0, os.cpus().length - 1));
 for (const m of models) {
   if (!(m in SAMPLES)) {
     console.error(`--models: unknown model '${m}'; expected seed-cnn, small-cnn or mlp`);
@@ -43,18 +47,31 @@ if (!(Number.isInteger(epochs) && epochs >= 2)) {
   console.error(`--epochs: expected a whole number ≥ 2 (the first epoch is warm-up), got ${argValue('--epochs')}`);
   process.exit(2);
 }
+if (!(Number.isInteger(rounds) && rounds >= 1)) {
+  console.error(`--rounds: expected a whole number ≥ 1, got ${argValue('--rounds')}`);
+  process.exit(2);
+}
 if (backend !== 'wasm' && backend !== 'cpu') {
   console.error(`--backend: expected wasm or cpu, got ${backend}`);
   process.exit(2);
 }
 
+/** One round: the engine on all threads, on one thread, and PyTorch, back to back. */
+export interface TrainingBenchRound {
+  engine: number;
+  engineOneThread: number;
+  pytorch: number | null;
+}
+
 export interface TrainingBenchEntry {
   model: ArchitectureName;
   backend: string;
+  /** Medians over the rounds. */
   engineSamplesPerSec: number;
   rawSamplesPerSec: number;
   pytorchSamplesPerSec: number | null;
   engineOverRaw: number;
+  /** Median of the rounds' engine/PyTorch ratios. */
   engineOverPytorch: number | null;
   /** The engine's training GFLOP/s (Conv2D and Dense products only). */
   gflops: number;
@@ -62,12 +79,12 @@ export interface TrainingBenchEntry {
   peakShare: number;
   trainingFlopsPerSample: number;
   pytorchThreads: number | null;
-  /** In-process data-parallel training over 1 + workers threads (not yet the engine's path). */
-  dataParallelSamplesPerSec: number;
-  dataParallelReplicas: number;
-  dataParallelOverRaw: number;
-  dataParallelOverPytorch: number | null;
-  epochSamplesPerSec: { engine: number[]; raw: number[]; dataParallel: number[] };
+  /** Threads the engine trained with by default, and its speed on one. */
+  engineThreads: number;
+  engineOneThreadSamplesPerSec: number;
+  /** Median of the rounds' engine (all threads) / engine (one thread). */
+  threadScaling: number;
+  rounds: TrainingBenchRound[];
 }
 
 const afterWarmUp = (rates: number[]) => {
@@ -75,32 +92,56 @@ const afterWarmUp = (rates: number[]) => {
   return rest.reduce((a, b) => a + b, 0) / rest.length;
 };
 
-async function benchModel(model: ArchitectureName, dataset: RandomDataset, root: string, replicaFile: string): Promise<TrainingBenchEntry> {
-  const engine = await engineSamplesPerSec(model, dataset.spec, epochs, BATCH, backend);
-  const raw = await rawFitSamplesPerSec(model, dataset.inputShape, dataset.trainCount, epochs, BATCH);
-  const parallel = await dataParallelSamplesPerSec(replicaFile, workers, model, dataset.inputShape, dataset.trainCount, epochs, BATCH);
-  const pytorch = runPytorch(root, model, dataset.trainCount, epochs, BATCH);
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+async function engineWithThreads(model: ArchitectureName, dataset: RandomDataset, threads: number | undefined): Promise<number> {
+  const saved = process.env.TRANSFER_LAB_TRAINING_THREADS;
+  if (threads === undefined) delete process.env.TRANSFER_LAB_TRAINING_THREADS;
+  else process.env.TRANSFER_LAB_TRAINING_THREADS = String(threads);
+  try {
+    return afterWarmUp(await engineSamplesPerSec(model, dataset.spec, epochs, BATCH, backend));
+  } finally {
+    if (saved === undefined) delete process.env.TRANSFER_LAB_TRAINING_THREADS;
+    else process.env.TRANSFER_LAB_TRAINING_THREADS = saved;
+  }
+}
+
+async function benchModel(model: ArchitectureName, dataset: RandomDataset, root: string): Promise<TrainingBenchEntry> {
+  const raw = afterWarmUp(await rawFitSamplesPerSec(model, dataset.inputShape, dataset.trainCount, epochs, BATCH));
+  const measured: TrainingBenchRound[] = [];
+  let pytorchThreads: number | null = null;
+  for (let r = 0; r < rounds; r++) {
+    const engine = await engineWithThreads(model, dataset, undefined);
+    const engineOneThread = await engineWithThreads(model, dataset, 1);
+    const pytorch = runPytorch(root, model, dataset.trainCount, epochs, BATCH);
+    pytorchThreads = pytorch?.threads ?? null;
+    measured.push({ engine, engineOneThread, pytorch: pytorch?.samplesPerSec ?? null });
+    console.log(`  ${model} round ${r + 1}/${rounds}: engine ${engine.toFixed(0)}, engine on 1 thread ${engineOneThread.toFixed(0)}, PyTorch ${pytorch ? pytorch.samplesPerSec.toFixed(0) : '—'} samples/s`);
+  }
   const flops = trainingFlopsPerSample(buildModel(model, dataset.inputShape, 10, 42));
-  const engineRate = afterWarmUp(engine);
-  const rawRate = afterWarmUp(raw);
+  const engineRate = median(measured.map((m) => m.engine));
+  const pytorchRates = measured.map((m) => m.pytorch).filter((p): p is number => p !== null);
   const gflops = (engineRate * flops) / 1e9;
   return {
     model,
     backend,
     engineSamplesPerSec: engineRate,
-    rawSamplesPerSec: rawRate,
-    pytorchSamplesPerSec: pytorch?.samplesPerSec ?? null,
-    engineOverRaw: engineRate / rawRate,
-    engineOverPytorch: pytorch ? engineRate / pytorch.samplesPerSec : null,
+    rawSamplesPerSec: raw,
+    pytorchSamplesPerSec: pytorchRates.length ? median(pytorchRates) : null,
+    engineOverRaw: engineRate / raw,
+    engineOverPytorch: pytorchRates.length ? median(measured.map((m) => m.engine / m.pytorch!)) : null,
     gflops,
     peakShare: gflops / (peakPerCore * os.cpus().length),
     trainingFlopsPerSample: flops,
-    pytorchThreads: pytorch?.threads ?? null,
-    dataParallelSamplesPerSec: afterWarmUp(parallel),
-    dataParallelReplicas: workers + 1,
-    dataParallelOverRaw: afterWarmUp(parallel) / rawRate,
-    dataParallelOverPytorch: pytorch ? afterWarmUp(parallel) / pytorch.samplesPerSec : null,
-    epochSamplesPerSec: { engine, raw, dataParallel: parallel },
+    pytorchThreads,
+    engineThreads: trainingThreads({}),
+    engineOneThreadSamplesPerSec: median(measured.map((m) => m.engineOneThread)),
+    threadScaling: median(measured.map((m) => m.engine / m.engineOneThread)),
+    rounds: measured,
   };
 }
 
@@ -110,17 +151,16 @@ async function main(): Promise<void> {
   await selectBackend(backend);
   const python = findPythonWithTorch();
   console.log(`${env.cpu} x${env.cpuCount}, Node ${env.nodeVersion}, tfjs ${env.tfjsVersion}, backend ${backend}; ` +
-    `batch ${BATCH}, Adam, ${epochs} epochs (first excluded); peak ${peakPerCore} GFLOP/s per core; ` +
+    `batch ${BATCH}, Adam, ${epochs} epochs (first excluded), ${rounds} round${rounds === 1 ? '' : 's'}; peak ${peakPerCore} GFLOP/s per core; ` +
     `PyTorch: ${python ?? 'not found (apt-get install -y python3-torch libopenblas0-pthread)'}`);
   if (!fs.existsSync(path.join(root, 'dist', 'main', 'worker.js'))) throw new Error('dist/main/worker.js is missing: run `npm run build:main` (npm run bench does)');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'transfer-lab-bench-data-'));
   const entries: TrainingBenchEntry[] = [];
-  const replicaFile = await buildReplica(root);
   try {
     for (const model of models) {
       const folder = path.join(dataDir, model);
       const dataset = model === 'mlp' ? writeRandomIdx(folder, SAMPLES[model], 1) : writeRandomCifar(folder, SAMPLES[model], 1);
-      entries.push(await benchModel(model, dataset, root, replicaFile));
+      entries.push(await benchModel(model, dataset, root));
     }
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -129,16 +169,16 @@ async function main(): Promise<void> {
   console.table(entries.map((e) => ({
     model: e.model,
     'engine samples/s': fixed(e.engineSamplesPerSec),
+    [`engine, 1 thread`]: fixed(e.engineOneThreadSamplesPerSec),
     'raw fit samples/s': fixed(e.rawSamplesPerSec),
     'PyTorch samples/s': fixed(e.pytorchSamplesPerSec),
-    [`data-parallel ×${e.dataParallelReplicas} samples/s`]: fixed(e.dataParallelSamplesPerSec),
-    'engine/raw': fixed(e.engineOverRaw, 3),
-    'engine/PyTorch': fixed(e.engineOverPytorch, 3),
-    'data-parallel/PyTorch': fixed(e.dataParallelOverPytorch, 3),
-    'GFLOP/s': fixed(e.gflops, 2),
-    'peak share': `${(e.peakShare * 100).toFixed(2)} %`,
+    'engine/raw': fixed(e.engineOverRaw, 2),
+    'engine/PyTorch': fixed(e.engineOverPytorch, 2),
+    [`${e.engineThreads} threads/1`]: fixed(e.threadScaling, 2),
+    'GFLOP/s': fixed(e.gflops, 1),
+    'peak share': `${(e.peakShare * 100).toFixed(1)} %`,
   })));
-  if (outFile) fs.writeFileSync(outFile, JSON.stringify({ environment: env, epochs, batchSize: BATCH, peakGflopsPerCore: peakPerCore, results: entries }, null, 2));
+  if (outFile) fs.writeFileSync(outFile, JSON.stringify({ environment: env, epochs, rounds, batchSize: BATCH, peakGflopsPerCore: peakPerCore, results: entries }, null, 2));
 }
 
 main().catch((err) => {
