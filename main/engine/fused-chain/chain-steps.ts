@@ -1,8 +1,9 @@
 // Which models the fused chain forward covers, as a list of steps: a single chain of Conv2D
-// (relu or linear, NHWC, dilation 1), MaxPooling2D, Flatten and Dense layers with at least one
-// convolution — the reference article's network (seed-cnn) and the like. Anything else
-// (batch normalisation, dropout, other activations, regularisers) returns undefined and the
-// caller keeps model.apply.
+// (relu or linear, NHWC, dilation 1), BatchNormalization over channels (a ReLU layer right
+// after it is folded in; frozen ones run in inference mode, as Keras and this engine do),
+// ReLU, MaxPooling2D, Dropout, Flatten and Dense layers, with at least one convolution — both
+// built-in CNNs (seed-cnn, small-cnn) and the like. Anything else (other activations,
+// regularisers) returns undefined and the caller keeps model.apply.
 import * as tf from '@tensorflow/tfjs';
 import { denseStep, type DenseStep } from '../fused-dense';
 import { linearLayerChain } from '../models/layer-stack';
@@ -26,7 +27,42 @@ export interface PoolStep {
   padding: Padding;
 }
 
-export type ChainStep = ConvStep | PoolStep | { kind: 'flatten' } | ({ kind: 'dense' } & DenseStep);
+/**
+ * BatchNormalization, optionally followed by a relu: in training mode (batch statistics) when
+ * trainable, in inference mode (moving statistics, no update, no weight gradients) when frozen.
+ */
+export interface BatchNormStep {
+  kind: 'batchnorm';
+  name: string;
+  trainable: boolean;
+  epsilon: number;
+  momentum: number;
+  relu: boolean;
+  gamma: tf.LayerVariable;
+  beta: tf.LayerVariable;
+  movingMean: tf.LayerVariable;
+  movingVariance: tf.LayerVariable;
+}
+
+export interface DropoutStep {
+  kind: 'dropout';
+  rate: number;
+  seed?: number;
+}
+
+export type ChainStep =
+  | ConvStep
+  | PoolStep
+  | BatchNormStep
+  | DropoutStep
+  | { kind: 'relu' }
+  | { kind: 'flatten' }
+  | ({ kind: 'dense' } & DenseStep);
+
+/** Steps with weights the chain's custom gradient returns gradients for, when trainable. */
+export function hasWeights(step: ChainStep): step is ConvStep | BatchNormStep | ({ kind: 'dense' } & DenseStep) {
+  return step.kind === 'conv' || step.kind === 'dense' || step.kind === 'batchnorm';
+}
 
 interface ConvLayer {
   name: string;
@@ -73,6 +109,32 @@ function poolStep(layer: tf.layers.Layer): PoolStep | undefined {
   return { kind: 'pool', poolSize, strides, padding: c.padding };
 }
 
+interface BatchNormLayer {
+  name: string;
+  trainable: boolean;
+  gamma?: tf.LayerVariable;
+  beta?: tf.LayerVariable;
+  movingMean?: tf.LayerVariable;
+  movingVariance?: tf.LayerVariable;
+  getConfig(): tf.serialization.ConfigDict;
+}
+
+function batchNormStep(layer: tf.layers.Layer, rank: number): BatchNormStep | undefined {
+  const bn = layer as unknown as BatchNormLayer;
+  const c = bn.getConfig();
+  const axis = c.axis as number;
+  if (!(axis === -1 || axis === rank - 1) || c.gammaRegularizer != null || c.betaRegularizer != null) return undefined;
+  const { gamma, beta, movingMean, movingVariance } = bn;
+  if (!gamma || !beta || !movingMean || !movingVariance) return undefined;
+  return { kind: 'batchnorm', name: bn.name, trainable: bn.trainable, epsilon: c.epsilon as number, momentum: c.momentum as number, relu: false, gamma, beta, movingMean, movingVariance };
+}
+
+function dropoutStep(layer: tf.layers.Layer): DropoutStep | undefined {
+  const c = layer.getConfig();
+  if (c.noiseShape != null) return undefined;
+  return { kind: 'dropout', rate: c.rate as number, seed: (c.seed as number | undefined) ?? undefined };
+}
+
 /** The chain's steps, or undefined when the model is not such a chain ending in a softmax Dense layer. */
 export function chainSteps(model: tf.LayersModel): ChainStep[] | undefined {
   const chain = linearLayerChain(model);
@@ -84,6 +146,9 @@ export function chainSteps(model: tf.LayersModel): ChainStep[] | undefined {
     let step: ChainStep | undefined;
     if (name === 'Conv2D' && !flat) step = convStep(layer);
     else if (name === 'MaxPooling2D' && !flat) step = poolStep(layer);
+    else if (name === 'BatchNormalization' && !flat) step = batchNormStep(layer, 4);
+    else if (name === 'ReLU' && layer.getConfig().maxValue == null) step = { kind: 'relu' };
+    else if (name === 'Dropout') step = dropoutStep(layer);
     else if (name === 'Flatten') step = { kind: 'flatten' };
     else if (name === 'Dense' && flat) {
       const dense = denseStep(layer);
@@ -91,7 +156,10 @@ export function chainSteps(model: tf.LayersModel): ChainStep[] | undefined {
     }
     if (step === undefined) return undefined;
     if (step.kind === 'flatten') flat = true;
-    steps.push(step);
+    const previous = steps[steps.length - 1];
+    // A relu right after batch normalisation is applied in the same pass.
+    if (step.kind === 'relu' && previous?.kind === 'batchnorm' && !previous.relu) previous.relu = true;
+    else steps.push(step);
   }
   const last = steps[steps.length - 1];
   if (!steps.some((s) => s.kind === 'conv') || last?.kind !== 'dense' || last.activation !== 'softmax') return undefined;

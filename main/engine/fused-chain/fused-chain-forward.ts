@@ -1,62 +1,21 @@
-// The training forward pass of a Conv2D/MaxPool/Flatten/Dense chain (chain-steps.ts) as one
-// tf.customGrad node on the wasm backend.
+// The training forward pass of a Conv2D/BatchNorm/ReLU/MaxPool/Dropout/Flatten/Dense chain
+// (chain-steps.ts) as one tf.customGrad node on the wasm backend.
 // Why: under gradient recording model.apply runs each convolution as Conv2D, Add (bias) and
-// Relu, and the tape keeps Identity copies of activations the size of the whole batch's
-// feature maps; the relu's gradient adds Step, Cast and Multiply. Profiled on seed-cnn
-// (batch 64, 32×32×3) those elementwise passes over 7 MB activations took ~10 of a 26 ms step.
-// Here a convolution is one FusedConv2D (bias and relu inside XNNPACK's kernel), its backward
-// one C relu mask, the bias sum and the two convolution gradients; pooling and Dense layers
-// as in the stock graph. Only trainable weights are inputs, and the backward pass stops at the
-// first trainable layer. Same float32 operations up to summation order: results agree within
-// 1e-5.
+// Relu, batch normalisation as ~10 kernels with ~20 more in its gradient, and the tape keeps
+// Identity copies of activations the size of the whole batch's feature maps. Profiled at
+// batch 64 on 32×32×3, those elementwise passes took ~10 of seed-cnn's 26 ms step and more
+// than half of small-cnn's 105 ms. Here a convolution is one FusedConv2D (bias and relu inside
+// XNNPACK's kernel), batch normalisation (with a following relu) two C passes forward and two
+// backward (chain-ops.ts, kernels/batch-norm-wasm.ts). Only trainable weights are inputs, and
+// the backward pass stops at the first step with trainable weights. Same float32 operations up
+// to summation order: values and gradients agree within 1e-5 of model.apply's.
+//
+// The activations the backward pass needs are kept (tf.keep) and released by it, rather than
+// handed to customGrad's save(), which copies every saved tensor. So this forward must be
+// differentiated once, as the training step does (optimizer.minimize / variableGrads).
 import * as tf from '@tensorflow/tfjs';
-import { activationBackward, denseForward } from '../fused-dense';
-import { reluBackward } from '../kernels/relu-backward-wasm';
-import { chainSteps, type ChainStep, type ConvStep, type PoolStep } from './chain-steps';
-
-type Weights = { kernel: tf.Variable; bias?: tf.Variable };
-
-function forwardStep(h: tf.Tensor, step: ChainStep, w: Weights | undefined): tf.Tensor {
-  switch (step.kind) {
-    case 'conv':
-      // The kernel itself: tf.fused.conv2d unfuses while gradients are recorded.
-      return tf.engine().runKernel(tf.FusedConv2D, w!.bias ? { x: h, filter: w!.kernel, bias: w!.bias } : { x: h, filter: w!.kernel }, {
-        strides: step.strides,
-        pad: step.padding,
-        dataFormat: 'NHWC',
-        dilations: [1, 1],
-        dimRoundingMode: undefined,
-        activation: step.relu ? 'relu' : 'linear',
-        leakyreluAlpha: 0,
-      } as unknown as tf.NamedAttrMap) as tf.Tensor;
-    case 'pool':
-      return tf.maxPool(h as tf.Tensor4D, step.poolSize, step.strides, step.padding);
-    case 'flatten':
-      return tf.reshape(h, [h.shape[0], -1]);
-    case 'dense':
-      return denseForward(h as tf.Tensor2D, step, w!.kernel, w!.bias);
-  }
-}
-
-function poolBackward(dy: tf.Tensor, input: tf.Tensor, output: tf.Tensor, step: PoolStep): tf.Tensor {
-  return tf.engine().runKernel(tf.MaxPoolGrad, { dy, input, output },
-    { filterSize: step.poolSize, strides: step.strides, pad: step.padding } as unknown as tf.NamedAttrMap) as tf.Tensor;
-}
-
-/** Gradients of a convolution: [dKernel, dBias?] when trainable, and d(input) when asked. */
-function convBackward(dy: tf.Tensor, input: tf.Tensor, output: tf.Tensor, step: ConvStep, w: Weights, needInput: boolean) {
-  const dz = step.relu ? reluBackward(dy, output) : dy;
-  const attrs = { strides: step.strides, pad: step.padding, dataFormat: 'NHWC', dimRoundingMode: undefined };
-  const grads: tf.Tensor[] = [];
-  if (step.trainable) {
-    grads.push(tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: input, dy: dz }, { ...attrs, filterShape: w.kernel.shape } as unknown as tf.NamedAttrMap) as tf.Tensor);
-    if (w.bias) grads.push(tf.sum(dz, [0, 1, 2]));
-  }
-  const dInput = needInput
-    ? tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: dz, filter: w.kernel }, { ...attrs, inputShape: input.shape } as unknown as tf.NamedAttrMap) as tf.Tensor
-    : undefined;
-  return { grads, dInput };
-}
+import { backwardStep, forwardStep, stepWeights, type StepState } from './chain-ops';
+import { chainSteps, hasWeights } from './chain-steps';
 
 /**
  * A training forward for `model` computing the values and gradients of
@@ -67,50 +26,41 @@ function convBackward(dy: tf.Tensor, input: tf.Tensor, output: tf.Tensor, step: 
 export function fusedChainForward(model: tf.LayersModel): ((xs: tf.Tensor) => tf.Tensor) | undefined {
   const steps = chainSteps(model);
   if (steps === undefined) return undefined;
-  const firstTrainable = steps.findIndex((s) => (s.kind === 'conv' || s.kind === 'dense') && s.trainable);
+  const firstTrainable = steps.findIndex((s) => hasWeights(s) && stepWeights(s).length > 0);
   if (firstTrainable < 0) return undefined;
   return (xs: tf.Tensor) => {
     if (tf.getBackend() !== 'wasm') return model.apply(xs, { training: true }) as tf.Tensor;
-    const weights = steps.map((s) => (s.kind === 'conv' || s.kind === 'dense' ? s.weights() : undefined));
-    // Inputs of the node: the trainable weights only, in step order (kernel, then bias).
-    const inputs: tf.Variable[] = [];
-    steps.forEach((s, i) => {
-      if ((s.kind === 'conv' || s.kind === 'dense') && s.trainable) inputs.push(...[weights[i]!.kernel, weights[i]!.bias].filter((v): v is tf.Variable => v !== undefined));
-    });
+    const inputs = steps.flatMap(stepWeights);
     const run = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const save = args[args.length - 1] as tf.GradSaveFunc;
+      save([]);
+      // Outside a gradient computation no backward pass will release kept tensors: keep none.
+      const recording = (tf.engine() as unknown as { state: { gradientDepth: number } }).state.gradientDepth > 0;
       const outputs: tf.Tensor[] = [];
+      const states: StepState[] = [];
       let h = xs;
       steps.forEach((step, i) => {
-        h = forwardStep(h, step, weights[i]);
-        outputs.push(h);
+        const { y, state } = forwardStep(h, step);
+        h = y;
+        // Kept until the backward pass. The last output is the node's value, which the caller's
+        // scope disposes before gradients are taken: the backward pass gets its own copy (small).
+        outputs.push(recording ? tf.keep(i < steps.length - 1 ? y : tf.clone(y)) : y);
+        states.push(state);
       });
-      // Saved: every step's output (the next step's input, and what the activations need).
-      save(outputs);
+      if (!recording) for (const state of states) if (state && 'multiplier' in state) state.multiplier.dispose();
       return {
         value: h,
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        gradFunc: (dy: tf.Tensor) => {
           const grads: tf.Tensor[] = [];
           let upstream = dy;
           for (let i = steps.length - 1; i >= firstTrainable; i--) {
-            const step = steps[i];
-            const input = i === 0 ? xs : saved[i - 1];
-            const needInput = i > firstTrainable;
-            if (step.kind === 'dense') {
-              const dz = activationBackward(upstream as tf.Tensor2D, saved[i] as tf.Tensor2D, step.activation);
-              const w = weights[i]!;
-              if (step.trainable) grads.unshift(...[tf.matMul(input as tf.Tensor2D, dz, true, false), ...(w.bias ? [tf.sum(dz, 0)] : [])]);
-              if (needInput) upstream = tf.matMul(dz, w.kernel, false, true);
-            } else if (step.kind === 'conv') {
-              const result = convBackward(upstream, input, saved[i], step, weights[i]!, needInput);
-              grads.unshift(...result.grads);
-              if (result.dInput) upstream = result.dInput;
-            } else if (step.kind === 'pool') {
-              upstream = poolBackward(upstream, input, saved[i], step);
-            } else {
-              upstream = tf.reshape(upstream, input.shape);
-            }
+            const input = i === 0 ? xs : outputs[i - 1];
+            const result = backwardStep(steps[i], upstream, input, outputs[i], states[i], i > firstTrainable);
+            grads.unshift(...result.grads);
+            if (result.dInput) upstream = result.dInput;
           }
+          tf.dispose(outputs);
+          for (const state of states) if (state && 'multiplier' in state) state.multiplier.dispose();
           return grads;
         },
       };

@@ -37,6 +37,14 @@ export interface TrainingKernels {
   add_arrays(a: number, b: number, out: number, n: number): void;
   /** g += coef·(w − ref) over n floats; returns Σ coef·(w − ref)² (twice the penalty). */
   penalty_gradient(g: number, w: number, ref: number, coef: number, n: number): number;
+  /** Per-channel mean and biased variance of x [rows, cols] (tf.moments over the leading axis). */
+  channel_moments(x: number, mean: number, variance: number, rows: number, cols: number): void;
+  /** out = (x − mean)·scale + shift per channel, relu'd when relu is 1. */
+  batch_norm_apply(x: number, mean: number, scale: number, shift: number, out: number, rows: number, cols: number, relu: number): void;
+  /** Per channel Σ dy and Σ dy·(x − mean)·invStd. */
+  batch_norm_backward_sums(dy: number, x: number, mean: number, invStd: number, sumDy: number, sumDyXhat: number, rows: number, cols: number): void;
+  /** dx = k·(rows·dy − sumDy − x̂·sumDyXhat) per channel. */
+  batch_norm_backward_input(dy: number, x: number, mean: number, invStd: number, k: number, sumDy: number, sumDyXhat: number, dx: number, rows: number, cols: number): void;
   /** wOut = negLr·g + w. */
   sgd_update(w: number, wOut: number, g: number, n: number, negLr: number): void;
   /** Non-centered RMSProp: ms (mean squares) and mom (moments) in place, new weights into wOut. */
