@@ -24,6 +24,8 @@ export interface StepRunner {
   takeTotals(): Promise<{ lossSum: number; correct: number }>;
   /** Makes the model's weights and the optimizer's state current (before validation and checkpoints). */
   sync(): void;
+  /** Where the loop may gather each batch so run() need not copy it (the dense trainer's shared memory). */
+  readonly batchBuffer?: { x: Float32Array; y: Int32Array };
   close(): Promise<void>;
 }
 
@@ -146,7 +148,7 @@ function runningSums(): RunningSums {
 /** A step function returning plain numbers (summed loss, correct count) as a StepRunner. */
 function numericStepRunner(
   step: (x: Float32Array, y: Int32Array, n: number) => { lossSum: number; correct: number },
-  rest: Pick<StepRunner, 'optimizer' | 'replicas' | 'sync' | 'close'>,
+  rest: Pick<StepRunner, 'optimizer' | 'replicas' | 'sync' | 'close' | 'batchBuffer'>,
 ): StepRunner {
   let lastLoss = 0;
   let lastCorrect = 0;
@@ -188,6 +190,7 @@ export function denseStepRunner(trainer: DenseTrainer, optimizer: tf.Optimizer):
   return numericStepRunner((x, y, n) => trainer.step(x, y, n), {
     optimizer,
     replicas: trainer.threads,
+    batchBuffer: trainer.batchBuffer,
     sync: () => trainer.sync(),
     async close() {
       await trainer.close();

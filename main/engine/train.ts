@@ -267,8 +267,8 @@ export async function trainModel(
   const started = performance.now();
   let lastReport = 0;
   let lastYield = started;
-  // One batch buffer for the whole run: the step runners copy it before returning.
-  const batchBuffer = { x: new Float32Array(batchSize * size), y: new Int32Array(batchSize) };
+  // One batch buffer for the whole run (the runner's own when it has one): runners copy it before returning.
+  const batchBuffer = runner.batchBuffer ?? { x: new Float32Array(batchSize * size), y: new Int32Array(batchSize) };
 
   try {
     for (let e = 0; e < training.epochs && !cancelled && !stoppedEarly; e++) {

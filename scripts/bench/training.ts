@@ -98,12 +98,13 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-async function engineWithThreads(model: ArchitectureName, dataset: RandomDataset, threads: number | undefined): Promise<number> {
+async function engineWithThreads(model: ArchitectureName, dataset: RandomDataset, threads: number | undefined): Promise<{ rate: number; epochs: number[] }> {
   const saved = process.env.TRANSFER_LAB_TRAINING_THREADS;
   if (threads === undefined) delete process.env.TRANSFER_LAB_TRAINING_THREADS;
   else process.env.TRANSFER_LAB_TRAINING_THREADS = String(threads);
   try {
-    return afterWarmUp(await engineSamplesPerSec(model, dataset.spec, epochs, BATCH, backend));
+    const perEpoch = await engineSamplesPerSec(model, dataset.spec, epochs, BATCH, backend);
+    return { rate: afterWarmUp(perEpoch), epochs: perEpoch };
   } finally {
     if (saved === undefined) delete process.env.TRANSFER_LAB_TRAINING_THREADS;
     else process.env.TRANSFER_LAB_TRAINING_THREADS = saved;
@@ -115,12 +116,14 @@ async function benchModel(model: ArchitectureName, dataset: RandomDataset, root:
   const measured: TrainingBenchRound[] = [];
   let pytorchThreads: number | null = null;
   for (let r = 0; r < rounds; r++) {
-    const engine = await engineWithThreads(model, dataset, undefined);
-    const engineOneThread = await engineWithThreads(model, dataset, 1);
+    const all = await engineWithThreads(model, dataset, undefined);
+    const one = await engineWithThreads(model, dataset, 1);
     const pytorch = runPytorch(root, model, dataset.trainCount, epochs, BATCH);
     pytorchThreads = pytorch?.threads ?? null;
-    measured.push({ engine, engineOneThread, pytorch: pytorch?.samplesPerSec ?? null });
-    console.log(`  ${model} round ${r + 1}/${rounds}: engine ${engine.toFixed(0)}, engine on 1 thread ${engineOneThread.toFixed(0)}, PyTorch ${pytorch ? pytorch.samplesPerSec.toFixed(0) : '—'} samples/s`);
+    measured.push({ engine: all.rate, engineOneThread: one.rate, pytorch: pytorch?.samplesPerSec ?? null });
+    const epochsOf = (rates: number[]) => rates.map((x) => x.toFixed(0)).join('/');
+    console.log(`  ${model} round ${r + 1}/${rounds} (samples/s per epoch): engine ${epochsOf(all.epochs)}, engine on 1 thread ${epochsOf(one.epochs)}, ` +
+      `PyTorch ${pytorch ? epochsOf(pytorch.epochSamplesPerSec) : '—'}`);
   }
   const flops = trainingFlopsPerSample(buildModel(model, dataset.inputShape, 10, 42));
   const engineRate = median(measured.map((m) => m.engine));

@@ -36,6 +36,11 @@ export interface DenseThreadInit {
 
 export interface DenseTrainer {
   readonly threads: number;
+  /**
+   * The trainer's own batch buffers in the shared memory (maxBatch samples): a batch gathered
+   * straight into them is not copied again by step().
+   */
+  readonly batchBuffer: { x: Float32Array; y: Int32Array };
   /** One step on samples x[0..n) (flat), labels y[0..n); returns the batch's summed loss and correct count. */
   step(x: Float32Array, y: Int32Array, n: number): { lossSum: number; correct: number };
   /** Writes the current weights into the model and the optimizer state into the optimizer. */
@@ -160,6 +165,10 @@ export async function createDenseTrainer(
 
   return {
     threads: layout.threads,
+    batchBuffer: {
+      x: views.f32.subarray(layout.batchX / 4, layout.batchX / 4 + layout.maxBatch * layout.inputSize),
+      y: views.i32.subarray(layout.batchY / 4, layout.batchY / 4 + layout.maxBatch),
+    },
     step(x, y, n) {
       if (closed) throw new Error('dense trainer: step after close');
       if (!(n >= 1 && n <= layout.maxBatch)) throw new Error(`dense trainer: batch of ${n} samples, expected 1..${layout.maxBatch}`);
@@ -167,8 +176,8 @@ export async function createDenseTrainer(
       for (let i = 0; i < n; i++) {
         if (!(y[i] >= 0 && y[i] < layout.classes)) throw new Error(`dense trainer: label ${y[i]} at row ${i} is outside 0..${layout.classes - 1}`);
       }
-      views.f32.set(x.subarray(0, n * layout.inputSize), layout.batchX / 4);
-      views.i32.set(y.subarray(0, n), layout.batchY / 4);
+      if (x.buffer !== memory.buffer || x.byteOffset !== layout.batchX) views.f32.set(x.subarray(0, n * layout.inputSize), layout.batchX / 4);
+      if (y.buffer !== memory.buffer || y.byteOffset !== layout.batchY) views.i32.set(y.subarray(0, n), layout.batchY / 4);
       const scalars = layout.scalars / 4;
       if (config.name === 'adam') {
         // As tfjs's Adam: 1 − βᵗ from the float32 running powers.

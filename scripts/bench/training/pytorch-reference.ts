@@ -5,6 +5,7 @@ import path from 'node:path';
 
 export interface PytorchResult {
   samplesPerSec: number;
+  epochSamplesPerSec: number[];
   threads: number;
   torchVersion: string;
   python: string;

@@ -178,6 +178,25 @@ describe('dense trainer', () => {
     expect(resumedOpt.iterations).toBe(6);
   });
 
+  it('trains the same from a batch gathered into its own buffer as from a copy', async () => {
+    const data = batches(3, 6, 12);
+    const run = async (inPlace: boolean) => {
+      const m = model();
+      const trainer = await createDenseTrainer(m, createOptimizer({ optimizer: 'adam', learningRate: 0.01 }), { threads: 2, maxBatch: 8, threadFile });
+      for (const b of data) {
+        if (!inPlace) trainer.step(b.x, b.y, 6);
+        else {
+          trainer.batchBuffer.x.set(b.x);
+          trainer.batchBuffer.y.set(b.y);
+          trainer.step(trainer.batchBuffer.x.subarray(0, b.x.length), trainer.batchBuffer.y.subarray(0, 6), 6);
+        }
+      }
+      await trainer.close();
+      return weightsOf(m);
+    };
+    expect(maxDifference(await run(true), await run(false))).toBe(0);
+  });
+
   it('refuses labels outside the classes, naming the row', async () => {
     const trainer = await createDenseTrainer(model(), createOptimizer({ optimizer: 'sgd', learningRate: 0.1 }), { threads: 1, maxBatch: 4, threadFile });
     expect(() => trainer.step(new Float32Array(4 * inputSize), Int32Array.from([0, 1, 3, 0]), 4)).toThrow(/label 3 at row 2 is outside 0\.\.2/);
