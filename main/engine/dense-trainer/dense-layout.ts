@@ -74,6 +74,8 @@ export interface DenseLayout {
   batchX: number;
   batchY: number;
   perThread: ThreadBuffers[];
+  /** Bytes from one thread's gradients to the next thread's. */
+  gradientStride: number;
   bytes: number;
 }
 
@@ -156,10 +158,13 @@ export function layoutDenseTrainer(input: LayoutInput): DenseLayout {
   const inputSize = layers[0].inputs;
   const batchX = take(maxBatch * inputSize * 4);
   const batchY = take(maxBatch * 4);
+  // Every thread's gradients back to back, gradientStride bytes apart, so one pass can sum them.
+  const gradientStride = align(trainableCount * 4);
+  const gradients = take(gradientStride * threads);
   const perThread: ThreadBuffers[] = [];
   for (let t = 0; t < threads; t++) {
     perThread.push({
-      gradients: take(trainableCount * 4),
+      gradients: gradients + t * gradientStride,
       activations: layers.map((l) => take(maxShard * l.units * 4)),
       deltas: [take(maxShard * widest * 4), take(maxShard * widest * 4)],
     });
@@ -185,6 +190,7 @@ export function layoutDenseTrainer(input: LayoutInput): DenseLayout {
     batchX,
     batchY,
     perThread,
+    gradientStride,
     bytes: next,
   };
 }

@@ -24,7 +24,7 @@ export function sharedViews(buffer: ArrayBufferLike): SharedViews {
 }
 
 /** Per-step scalars of the update, as the coordinator computed them (float32). */
-export const SCALAR = { oneMinusAccBeta1: 0, oneMinusAccBeta2: 1 } as const;
+export const SCALAR = { invBias1: 0, invBias2: 1 } as const;
 
 export class DenseShard {
   private readonly buffers;
@@ -154,23 +154,29 @@ export class DenseShard {
     const { layout, kernels, views } = this;
     const [from, to] = updateRange(layout, this.thread);
     const n = to - from;
-    views.f64[layout.stats / 8 + this.thread * 8 + 2] = 0;
+    const penaltyStat = layout.stats / 8 + this.thread * 8 + 2;
+    views.f64[penaltyStat] = 0;
     if (n <= 0) return;
     const at = (base: number) => base + from * 4;
     const g = at(layout.perThread[0].gradients);
-    for (let t = 1; t < layout.threads; t++) kernels.add_arrays(g, at(layout.perThread[t].gradients), g, n);
     const w = at(layout.weights);
-    if (layout.penalty) {
-      const twice = kernels.penalty_gradient(g, w, at(layout.penalty.reference), at(layout.penalty.coefficient), n);
-      views.f64[layout.stats / 8 + this.thread * 8 + 2] = twice / 2;
-    }
     const o = layout.optimizer;
     const scalars = views.f32.subarray(layout.scalars / 4);
+    if (o.name === 'adam') {
+      // One pass: the threads' gradients summed, the penalty, the update.
+      const p = layout.penalty;
+      const twice = kernels.adam_update_sum(w, g, layout.gradientStride / 4, layout.threads, at(layout.state[0]), at(layout.state[1]), n,
+        o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2, scalars[SCALAR.invBias1], scalars[SCALAR.invBias2], o.epsilon, -o.learningRate,
+        p ? at(p.reference) : 0, p ? at(p.coefficient) : 0);
+      views.f64[penaltyStat] = twice / 2;
+      return;
+    }
+    for (let t = 1; t < layout.threads; t++) kernels.add_arrays(g, at(layout.perThread[t].gradients), g, n);
+    if (layout.penalty) {
+      const twice = kernels.penalty_gradient(g, w, at(layout.penalty.reference), at(layout.penalty.coefficient), n);
+      views.f64[penaltyStat] = twice / 2;
+    }
     switch (o.name) {
-      case 'adam':
-        kernels.adam_update(w, w, g, at(layout.state[0]), at(layout.state[1]), n, o.beta1, 1 - o.beta1, o.beta2, 1 - o.beta2,
-          scalars[SCALAR.oneMinusAccBeta1], scalars[SCALAR.oneMinusAccBeta2], o.epsilon, -o.learningRate);
-        break;
       case 'sgd':
         kernels.sgd_update(w, w, g, n, -o.learningRate);
         break;

@@ -180,9 +180,9 @@ export async function createDenseTrainer(
       if (y.buffer !== memory.buffer || y.byteOffset !== layout.batchY) views.i32.set(y.subarray(0, n), layout.batchY / 4);
       const scalars = layout.scalars / 4;
       if (config.name === 'adam') {
-        // As tfjs's Adam: 1 − βᵗ from the float32 running powers.
-        views.f32[scalars + SCALAR.oneMinusAccBeta1] = 1 - powers.accBeta1;
-        views.f32[scalars + SCALAR.oneMinusAccBeta2] = 1 - powers.accBeta2;
+        // As tfjs's Adam: 1 − βᵗ from the float32 running powers (passed as reciprocals).
+        views.f32[scalars + SCALAR.invBias1] = 1 / Math.fround(1 - powers.accBeta1);
+        views.f32[scalars + SCALAR.invBias2] = 1 / Math.fround(1 - powers.accBeta2);
       }
       stepNumber += 1;
       const k = stepNumber;

@@ -45,6 +45,14 @@ export interface TrainingKernels {
   batch_norm_backward_sums(dy: number, x: number, mean: number, invStd: number, sumDy: number, sumDyXhat: number, rows: number, cols: number): void;
   /** dx = k·(rows·dy − sumDy − x̂·sumDyXhat) per channel. */
   batch_norm_backward_input(dy: number, x: number, mean: number, invStd: number, k: number, sumDy: number, sumDyXhat: number, dx: number, rows: number, cols: number): void;
+  /**
+   * Dense-trainer Adam on a slice: gradient = Σ of `parts` buffers `stride` floats apart (+ the
+   * penalty's gradient when coef is not 0, whose Σ c·(w − r)² is returned); m, v, w in place.
+   */
+  adam_update_sum(
+    w: number, g: number, stride: number, parts: number, m: number, v: number, n: number, beta1: number, oneMinusBeta1: number,
+    beta2: number, oneMinusBeta2: number, invBias1: number, invBias2: number, epsilon: number, negLr: number, ref: number, coef: number,
+  ): number;
   /** wOut = negLr·g + w. */
   sgd_update(w: number, wOut: number, g: number, n: number, negLr: number): void;
   /** Non-centered RMSProp: ms (mean squares) and mom (moments) in place, new weights into wOut. */
