@@ -227,6 +227,8 @@ export function chooseParallelism(
 export interface ParallelismInputs {
   /** The optimizer by name (the dense trainer takes Adam, SGD and RMSProp). */
   optimizer?: TrainingSpec['optimizer'];
+  /** Samples per step; the dense trainer gives each thread at least MIN_DENSE_SHARD of them. */
+  batchSize?: number;
   penalty?: unknown;
   /** The penalty as terms: with them the dense trainer can apply the penalty itself. */
   penaltyTerms?: readonly PenaltyTerm[];
@@ -245,6 +247,12 @@ export interface StepPlan extends ParallelChoice {
   /** A sentence for the run's notes. */
   description: string;
 }
+
+/**
+ * Fewest samples per dense-trainer thread. Measured on the MLP (2 cores): batch 16 on 2
+ * threads was 13 % faster than on 1, batch 8 4 % slower (the barriers cost more than the halves).
+ */
+export const MIN_DENSE_SHARD = 8;
 
 /** Why the dense trainer cannot train `model` with these inputs, or undefined when it can. */
 function denseUnsupported(model: tf.LayersModel, o: ParallelismInputs): string | undefined {
@@ -267,7 +275,8 @@ export function planParallelism(model: tf.LayersModel, threads: number, backend:
   if (backend !== 'wasm' && backend !== 'cpu') return { kind: 'local', threads: 1, workers: 0, description: `training on the ${backend} backend` };
   const notDense = denseUnsupported(model, o);
   if (notDense === undefined) {
-    return { kind: 'dense', threads, workers: threads - 1, description: `dense trainer (outside tfjs) on ${threads} thread${threads === 1 ? '' : 's'}` };
+    const used = o.batchSize === undefined ? threads : Math.max(1, Math.min(threads, Math.floor(o.batchSize / MIN_DENSE_SHARD)));
+    return { kind: 'dense', threads: used, workers: used - 1, description: `dense trainer (outside tfjs) on ${used} thread${used === 1 ? '' : 's'}` };
   }
   const convolutional = model.layers.some((l) => l.getClassName().startsWith('Conv') && l.trainable);
   if (!convolutional) {

@@ -249,7 +249,7 @@ export async function trainModel(
   const forward = options.forward ?? trainingForward(model);
   if (options.optimizerState && options.optimizerState.length > 0) await restoreOptimizerState(optimizer, options.optimizerState);
   const backend = tf.getBackend();
-  const plan = planParallelism(model, options.threads ?? 1, backend, { ...options, optimizer: training.optimizer });
+  const plan = planParallelism(model, options.threads ?? 1, backend, { ...options, optimizer: training.optimizer, batchSize });
   const runner = await createStepRunner(
     training,
     { model, optimizer, inputShape, numClasses, forward, penalty: options.penalty, penaltyTerms: options.penaltyTerms, augment: options.augment },

@@ -78,6 +78,7 @@ export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: Phas
   const split = cachePlan.cached ? splitAtLayer(model, cachePlan.cutLayer) : undefined;
   notes.push(planParallelism(split?.rest ?? model, threads, tf.getBackend(), {
     optimizer: training.optimizer,
+    batchSize: Math.min(training.batchSize, train.y.length),
     penalty,
     penaltyTerms: penalty?.terms,
     augment,

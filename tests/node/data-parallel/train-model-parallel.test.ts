@@ -82,16 +82,17 @@ describe('trainModel on two threads', () => {
     const model = buildModel('mlp', inputShape, 3, 5);
     const initial = model.getWeights().map((w) => w.dataSync().slice());
     let steps = 0;
-    const result = await trainModel(model, { train: tinySplit(40, 1) }, { ...training, batchSize: 4, epochs: 5 }, {
+    const result = await trainModel(model, { train: tinySplit(40, 1) }, { ...training, batchSize: 16, epochs: 5 }, {
       seed: 9,
       inputShape,
       numClasses: 3,
       threads: 2,
       denseThreadFile,
       progressIntervalMs: 0,
-      callbacks: { onStep: () => { steps += 1; }, shouldStop: () => steps >= 3 },
+      callbacks: { onStep: () => { steps += 1; }, shouldStop: () => steps >= 2 },
     });
     expect(result.cancelled).toBe(true);
+    expect(result.threads).toBe(2);
     expect(result.epochs).toHaveLength(0);
     const after = model.getWeights().map((w) => w.dataSync());
     expect(after.some((w, i) => w.some((v, k) => v !== initial[i][k]))).toBe(true);
@@ -112,6 +113,9 @@ describe('trainModel on two threads', () => {
     const mlp = buildModel('mlp', inputShape, 3, 5);
     expect(planParallelism(mlp, 2, 'wasm', { optimizer: 'adam' })).toMatchObject({ kind: 'dense', threads: 2, description: 'dense trainer (outside tfjs) on 2 threads' });
     expect(planParallelism(mlp, 1, 'cpu', { optimizer: 'sgd' })).toMatchObject({ kind: 'dense', threads: 1 });
+    // At least 8 samples per thread: batch 20 gives 2 of 4 threads, batch 4 one.
+    expect(planParallelism(mlp, 4, 'wasm', { batchSize: 20 })).toMatchObject({ kind: 'dense', threads: 2 });
+    expect(planParallelism(mlp, 4, 'wasm', { batchSize: 4 })).toMatchObject({ kind: 'dense', threads: 1, description: 'dense trainer (outside tfjs) on 1 thread' });
     expect(planParallelism(mlp, 2, 'wasm', { optimizer: 'adadelta' })).toMatchObject({ kind: 'local', threads: 1 });
     expect(planParallelism(mlp, 2, 'wasm', { optimizer: 'adadelta' }).description).toMatch(/not the dense trainer: the Adadelta optimizer/);
     expect(planParallelism(mlp, 2, 'wasm', { penalty: () => tf.scalar(0) }).description).toMatch(/penalty is not given as terms/);
