@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { activationBackward, denseForward } from '../fused-dense';
 import { reluBackward } from '../kernels/relu-backward-wasm';
 import { batchNormInference, batchNormTrainingBackward, batchNormTrainingForward, type BatchNormStats } from '../kernels/batch-norm-wasm';
-import type { BatchNormStep, ChainStep, ConvStep, PoolStep } from './chain-steps';
+import type { BatchNormStep, ChainStep, ConvStep } from './chain-steps';
+import { maxPoolScatter, maxPoolWithWhere } from '../kernels/max-pool-where-wasm';
 
 const f32 = Math.fround;
 
@@ -14,7 +15,19 @@ const f32 = Math.fround;
  * What a forward keeps for its backward: batch statistics, a frozen batch norm's per-channel
  * scale, or a dropout multiplier (a kept tensor).
  */
-export type StepState = { stats: BatchNormStats; gamma: Float32Array } | { scale: Float32Array } | { multiplier: tf.Tensor } | undefined;
+export type StepState =
+  | { stats: BatchNormStats; gamma: Float32Array }
+  | { scale: Float32Array }
+  | { multiplier: tf.Tensor }
+  | { where: tf.Tensor }
+  | undefined;
+
+/** The tensors a state holds (kept until the backward pass releases them). */
+export function stateTensors(state: StepState): tf.Tensor[] {
+  if (state && 'multiplier' in state) return [state.multiplier];
+  if (state && 'where' in state) return [state.where];
+  return [];
+}
 
 /** The step's weight variables, in the order its gradients are returned. */
 export function stepWeights(step: ChainStep): tf.Variable[] {
@@ -42,8 +55,10 @@ export function forwardStep(h: tf.Tensor, step: ChainStep): { y: tf.Tensor; stat
       return batchNormForward(h, step);
     case 'relu':
       return { y: tf.relu(h) };
-    case 'pool':
-      return { y: tf.maxPool(h as tf.Tensor4D, step.poolSize, step.strides, step.padding) };
+    case 'pool': {
+      const { y, where } = maxPoolWithWhere(h, step.poolSize, step.strides, step.padding);
+      return { y, state: { where: tf.keep(where) } };
+    }
     case 'dropout': {
       if (!(step.rate > 0 && step.rate < 1)) return { y: h };
       // tf.dropout's own arithmetic (so the same seed draws the same mask), keeping the multiplier.
@@ -107,7 +122,7 @@ export function backwardStep(step: ChainStep, dy: tf.Tensor, input: tf.Tensor, o
     case 'relu':
       return { grads: [], dInput: reluBackward(dy, output) };
     case 'pool':
-      return { grads: [], dInput: poolBackward(dy, input, output, step) };
+      return { grads: [], dInput: needInput ? maxPoolScatter(dy, (state as { where: tf.Tensor }).where, input.shape) : undefined };
     case 'dropout':
       return { grads: [], dInput: state ? tf.mul(dy, (state as { multiplier: tf.Tensor }).multiplier) : dy };
     case 'flatten':
@@ -119,11 +134,6 @@ export function backwardStep(step: ChainStep, dy: tf.Tensor, input: tf.Tensor, o
       return { grads, dInput: needInput ? tf.matMul(dz, w.kernel, false, true) : undefined };
     }
   }
-}
-
-function poolBackward(dy: tf.Tensor, input: tf.Tensor, output: tf.Tensor, step: PoolStep): tf.Tensor {
-  return tf.engine().runKernel(tf.MaxPoolGrad, { dy, input, output },
-    { filterSize: step.poolSize, strides: step.strides, pad: step.padding } as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
 
 function convBackward(step: ConvStep, dy: tf.Tensor, input: tf.Tensor, output: tf.Tensor, needInput: boolean): BackwardResult {

@@ -14,7 +14,7 @@
 // handed to customGrad's save(), which copies every saved tensor. So this forward must be
 // differentiated once, as the training step does (optimizer.minimize / variableGrads).
 import * as tf from '@tensorflow/tfjs';
-import { backwardStep, forwardStep, stepWeights, type StepState } from './chain-ops';
+import { backwardStep, forwardStep, stateTensors, stepWeights, type StepState } from './chain-ops';
 import { chainSteps, hasWeights } from './chain-steps';
 
 /**
@@ -47,7 +47,7 @@ export function fusedChainForward(model: tf.LayersModel): ((xs: tf.Tensor) => tf
         outputs.push(recording ? tf.keep(i < steps.length - 1 ? y : tf.clone(y)) : y);
         states.push(state);
       });
-      if (!recording) for (const state of states) if (state && 'multiplier' in state) state.multiplier.dispose();
+      if (!recording) tf.dispose(states.flatMap(stateTensors));
       return {
         value: h,
         gradFunc: (dy: tf.Tensor) => {
@@ -60,7 +60,7 @@ export function fusedChainForward(model: tf.LayersModel): ((xs: tf.Tensor) => tf
             if (result.dInput) upstream = result.dInput;
           }
           tf.dispose(outputs);
-          for (const state of states) if (state && 'multiplier' in state) state.multiplier.dispose();
+          tf.dispose(states.flatMap(stateTensors));
           return grads;
         },
       };

@@ -25,6 +25,14 @@ export function heapOffset(backend: WasmBackend, info: TensorInfo, kernelName: s
   return data.memoryOffset;
 }
 
+/** The byte offset of an int32 tensor's data on the wasm heap (index buffers for the C kernels). */
+export function heapOffsetInt32(backend: WasmBackend, info: TensorInfo, kernelName: string, inputName: string): number {
+  if (info.dtype !== 'int32') throw new Error(`${kernelName} (wasm, JS kernel): input '${inputName}' must be int32, got ${info.dtype}`);
+  const data = backend.dataIdMap.get(info.dataId);
+  if (data?.memoryOffset == null) throw new Error(`${kernelName} (wasm): input '${inputName}' has no data on the wasm heap`);
+  return data.memoryOffset;
+}
+
 function requireFloat32(info: TensorInfo, kernelName: string, inputName: string): void {
   if (info.dtype !== 'float32') {
     throw new Error(`${kernelName} (wasm, JS kernel): input '${inputName}' must be float32, got ${info.dtype}`);

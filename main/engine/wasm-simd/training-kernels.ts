@@ -14,6 +14,13 @@ export interface TrainingKernels {
     co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number,
   ): void;
   sum_leading(x: number, out: number, rows: number, cols: number): void;
+  /** Max pooling (NHWC) that records each output's winning input index (int32, −1 for none). */
+  max_pool_where(
+    x: number, y: number, where: number, n: number, h: number, w: number, c: number, oh: number, ow: number,
+    fh: number, fw: number, sh: number, sw: number, top: number, left: number,
+  ): void;
+  /** dx = 0, then dx[where[o]] += dy[o] for every output o with where[o] ≥ 0. */
+  max_pool_scatter(dy: number, where: number, dx: number, outputs: number, inputs: number): void;
   /** op: 0 add, 1 subtract, 2 multiply, 3 divide; rowFirst 1 computes row (op) big. */
   broadcast_rows(op: number, big: number, row: number, out: number, rows: number, cols: number, rowFirst: number): void;
   /**
