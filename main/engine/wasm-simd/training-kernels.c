@@ -210,6 +210,18 @@ void conv2d_backprop_filter(const float* x, const float* dy, float* dw, int N, i
               float* dwp = dwk + co;
               ROW_BLOCK(8);
             }
+            // Narrower blocks still keep several accumulators in flight: one vector alone is a
+            // chain of dependent additions (16 channels took twice as long as 32 per value).
+            for (; co + 16 <= CO; co += 16) {
+              const float* grow = dyrow + ow0 * CO + co;
+              float* dwp = dwk + co;
+              ROW_BLOCK(4);
+            }
+            for (; co + 8 <= CO; co += 8) {
+              const float* grow = dyrow + ow0 * CO + co;
+              float* dwp = dwk + co;
+              ROW_BLOCK(2);
+            }
             for (; co + 4 <= CO; co += 4) {
               const float* grow = dyrow + ow0 * CO + co;
               float* dwp = dwk + co;

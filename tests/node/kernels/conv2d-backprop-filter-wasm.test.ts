@@ -49,6 +49,9 @@ describe('Conv2DBackpropFilter on wasm (C SIMD kernel) matches the cpu backend',
     { x: [4, 6, 6, 1], filter: [3, 3, 1, 8], strides: 2, pad: 'same' },
     { x: [2, 5, 7, 2], filter: [2, 2, 2, 3], strides: 2, pad: 'same' },
     { x: [1, 6, 6, 2], filter: [3, 3, 2, 2], strides: 1, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+    // Output channels in blocks of 16, 8 and 4 (small-cnn's first layer has 16).
+    { x: [2, 6, 6, 3], filter: [3, 3, 3, 16], strides: 1, pad: 'same' },
+    { x: [2, 6, 5, 2], filter: [3, 3, 2, 28], strides: 1, pad: 'same' },
   ];
   for (const [i, c] of cases.entries()) {
     it(`x ${c.x} filter ${c.filter} strides ${c.strides} pad ${JSON.stringify(c.pad)}`, async () => {
