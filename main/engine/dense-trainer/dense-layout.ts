@@ -1,5 +1,8 @@
 // Where everything the dense trainer works on lives in its shared WebAssembly memory: the
-// weights, the optimizer state, the batch, and each thread's activations and gradients.
+// weights, the optimizer state, the batch, each shard's gradients and each thread's
+// activations. A batch is always cut into `threads` shards (the most threads that may work);
+// shard s's gradients and statistics have slot s whichever thread computed them, so fewer
+// threads can do the same work with the same results (see dense-trainer.ts).
 // The layout is plain data (byte offsets), computed once on the coordinating thread and sent
 // to every helper thread, so all threads agree on it without exchanging anything else.
 //
@@ -35,10 +38,11 @@ export interface DenseOptimizerConfig {
   momentum: number;
 }
 
+/** Slot i: shard i's gradients, and thread i's working buffers. */
 export interface ThreadBuffers {
-  /** Byte offset of this thread's gradients (trainableCount floats). */
+  /** Byte offset of shard i's gradients (trainableCount floats). */
   gradients: number;
-  /** Byte offsets of each layer's output for this thread's shard (maxShard × units). */
+  /** Byte offsets of each layer's output for the shard thread i is computing (maxShard × units). */
   activations: number[];
   /** Two byte offsets of maxShard × widest-layer floats: the backward pass's deltas, alternately. */
   deltas: [number, number];
@@ -62,7 +66,7 @@ export interface DenseLayout {
   control: number;
   /** Float32 per-step scalars the coordinator writes for the update (Adam's 1 − βᵗ). */
   scalars: number;
-  /** Float64 [lossSum, correct, penalty share] per thread, 64 bytes apart. */
+  /** Float64 [lossSum, correct] of shard i and the penalty share of thread i's update, 64 bytes apart. */
   stats: number;
   /** UTF-8 message of the first failure in any thread. */
   failure: number;
@@ -74,30 +78,44 @@ export interface DenseLayout {
   batchX: number;
   batchY: number;
   perThread: ThreadBuffers[];
-  /** Bytes from one thread's gradients to the next thread's. */
+  /** Bytes from one shard's gradients to the next shard's. */
   gradientStride: number;
   bytes: number;
 }
 
 /** Int32 control words, each thread's on its own cache line (16 words). */
 export const CONTROL = {
-  /** Step number the coordinator has started (helpers wait for it to change). */
+  /** The step the coordinator has started and how many threads work in it (stepWord). */
   step: 0,
   command: 1,
   /** Samples in the whole batch. */
   batch: 2,
   /** 1 once any thread failed (the message is at layout.failure). */
   failed: 3,
-  /** Per thread t, at (t + 1) · 16: */
+  /** Per shard / thread i, at (i + 1) · 16: shard i's rows, and thread i's progress. */
   from: 0,
   count: 1,
   gradientsDone: 2,
   updateDone: 3,
   lineWords: 16,
 } as const;
+/** The step word holds the active count in 4 bits. */
+export const MAX_THREADS = 15;
 export const COMMAND_RUN = 0;
 export const COMMAND_EXIT = 1;
 export const FAILURE_BYTES = 1024;
+
+/**
+ * The step word: step number and active thread count in one int32, published atomically, so a
+ * thread never pairs a step with another step's thread count.
+ */
+export function stepWord(step: number, active: number): number {
+  return step * 16 + active;
+}
+
+export function readStepWord(word: number): { step: number; active: number } {
+  return { step: Math.floor(word / 16), active: word % 16 };
+}
 
 /** Word index of a per-thread control word. */
 export function threadWord(thread: number, word: number): number {
@@ -120,7 +138,7 @@ export interface LayoutInput {
 /** Assigns every buffer its place; throws when the layers do not chain. */
 export function layoutDenseTrainer(input: LayoutInput): DenseLayout {
   const { threads, maxBatch } = input;
-  if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`dense trainer: threads must be a whole number ≥ 1, got ${threads}`);
+  if (!(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) throw new Error(`dense trainer: threads must be a whole number from 1 to ${MAX_THREADS}, got ${threads}`);
   if (!(Number.isInteger(maxBatch) && maxBatch >= 1)) throw new Error(`dense trainer: batch size must be a whole number ≥ 1, got ${maxBatch}`);
   const maxShard = Math.ceil(maxBatch / threads);
   const layers: DenseLayerLayout[] = input.layers.map((l) => ({ ...l, kernel: -1, bias: -1 }));
@@ -197,9 +215,9 @@ export function layoutDenseTrainer(input: LayoutInput): DenseLayout {
 
 const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
 
-/** Splits the trainable floats into one contiguous range per thread (multiples of 16 floats). */
-export function updateRange(layout: Pick<DenseLayout, 'trainableCount' | 'threads'>, thread: number): [number, number] {
-  const chunk = Math.ceil(layout.trainableCount / layout.threads / 16) * 16;
+/** Splits the trainable floats into one contiguous range per active thread (multiples of 16 floats). */
+export function updateRange(layout: Pick<DenseLayout, 'trainableCount'>, thread: number, active: number): [number, number] {
+  const chunk = Math.ceil(layout.trainableCount / active / 16) * 16;
   const from = Math.min(layout.trainableCount, thread * chunk);
   return [from, Math.min(layout.trainableCount, from + chunk)];
 }

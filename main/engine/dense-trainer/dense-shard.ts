@@ -42,21 +42,23 @@ export class DenseShard {
   }
 
   /**
-   * Forward and backward over batch rows [from, from + count) of a batch of `batch` samples;
-   * writes this thread's gradients and its [lossSum, correct] stats.
+   * Forward and backward of shard `shard`, batch rows [from, from + count) of a batch of
+   * `batch` samples, in this thread's working buffers; writes the shard's gradients and its
+   * [lossSum, correct] statistics into the shard's slots.
    */
-  gradients(from: number, count: number, batch: number): void {
+  gradients(shard: number, from: number, count: number, batch: number): void {
     const { layout, kernels, buffers } = this;
     const { layers } = layout;
-    const stats = layout.stats / 8 + this.thread * 8;
+    const stats = layout.stats / 8 + shard * 8;
+    const gradients = layout.perThread[shard].gradients;
     if (count === 0) {
-      this.views.f32.fill(0, buffers.gradients / 4, buffers.gradients / 4 + layout.trainableCount);
+      this.views.f32.fill(0, gradients / 4, gradients / 4 + layout.trainableCount);
       this.views.f64[stats] = 0;
       this.views.f64[stats + 1] = 0;
       return;
     }
     const weight = (index: number) => layout.weights + index * 4;
-    const gradient = (index: number) => buffers.gradients + index * 4;
+    const gradient = (index: number) => gradients + index * 4;
     let input = layout.batchX + from * layout.inputSize * 4;
     layers.forEach((l, i) => {
       const out = buffers.activations[i];
@@ -146,13 +148,13 @@ export class DenseShard {
   }
 
   /**
-   * Sums every thread's gradients over this thread's slice, adds the penalty's gradient (its
-   * value at the weights before the update goes to this thread's stats), and applies the
-   * optimizer there.
+   * Sums every shard's gradients (in shard order, so the sum does not depend on who computed
+   * them) over this thread's slice of `active` slices, adds the penalty's gradient (its value
+   * at the weights before the update goes to this thread's stats), and applies the optimizer.
    */
-  update(): void {
+  update(active: number): void {
     const { layout, kernels, views } = this;
-    const [from, to] = updateRange(layout, this.thread);
+    const [from, to] = updateRange(layout, this.thread, active);
     const n = to - from;
     const penaltyStat = layout.stats / 8 + this.thread * 8 + 2;
     views.f64[penaltyStat] = 0;

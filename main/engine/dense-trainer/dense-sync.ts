@@ -40,6 +40,26 @@ export function waitForValue(i32: Int32Array, layout: DenseLayout, index: number
   }
 }
 
+/** Waits until i32[index] differs from `seen` and returns its new value (same give-up rules). */
+export function waitForChange(i32: Int32Array, layout: DenseLayout, index: number, seen: number, stallMs: number): number {
+  const spinUntil = performance.now() + SPIN_MS;
+  do {
+    for (let spin = 0; spin < 256; spin++) {
+      const now = Atomics.load(i32, index);
+      if (now !== seen) return now;
+    }
+  } while (performance.now() < spinUntil);
+  const failedAt = controlBase(layout) + CONTROL.failed;
+  const started = Date.now();
+  for (;;) {
+    const now = Atomics.load(i32, index);
+    if (now !== seen) return now;
+    if (Atomics.load(i32, failedAt) !== 0) throw new ThreadFailed(failureMessage(i32, layout));
+    if (Date.now() - started > stallMs) throw new ThreadFailed(`a dense-trainer thread did not respond for ${stallMs / 1000} s`);
+    Atomics.wait(i32, index, seen, SLEEP_MS);
+  }
+}
+
 export function publish(i32: Int32Array, index: number, value: number): void {
   Atomics.store(i32, index, value);
   Atomics.notify(i32, index);

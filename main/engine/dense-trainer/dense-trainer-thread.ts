@@ -1,12 +1,13 @@
 // Entry point of one dense-trainer helper thread (see dense-trainer.ts): instantiates the
 // shared-memory kernels on the trainer's memory, then loops without returning to the event
-// loop — wait for a step, compute this thread's shard, wait for every thread's gradients,
-// update this thread's slice of the weights. Built to dist/main/dense-trainer-thread.js.
+// loop — wait for a step; when working in it, compute this thread's shards, wait for every
+// working thread's gradients, update this thread's slice of the weights.
+// Built to dist/main/dense-trainer-thread.js.
 import { parentPort, workerData } from 'node:worker_threads';
 import { sharedKernelsFor } from '../wasm-simd/training-kernels';
-import { COMMAND_EXIT, CONTROL, threadWord } from './dense-layout';
+import { COMMAND_EXIT, CONTROL, readStepWord, threadWord } from './dense-layout';
 import { DenseShard, sharedViews } from './dense-shard';
-import { controlBase, publish, reportFailure, waitForValue } from './dense-sync';
+import { controlBase, publish, reportFailure, waitForChange, waitForValue } from './dense-sync';
 import type { DenseThreadInit } from './dense-trainer';
 
 /** A helper waits on the next step indefinitely (between epochs the run validates and checkpoints). */
@@ -22,15 +23,23 @@ const shard = new DenseShard(layout, kernels, views, thread);
 parentPort!.postMessage('ready');
 
 try {
-  for (let step = 1; ; step++) {
-    waitForValue(views.i32, layout, control + CONTROL.step, step, IDLE_MS);
+  // The step word starts at 0: the coordinator publishes no step before every thread is ready.
+  let seen = 0;
+  for (;;) {
+    seen = waitForChange(views.i32, layout, control + CONTROL.step, seen, IDLE_MS);
     if (views.i32[control + CONTROL.command] === COMMAND_EXIT) break;
-    shard.gradients(views.i32[control + threadWord(thread, CONTROL.from)], views.i32[control + threadWord(thread, CONTROL.count)], views.i32[control + CONTROL.batch]);
+    const { step, active } = readStepWord(seen);
+    // Not working in this step: the coordinator does not wait for this thread.
+    if (thread >= active) continue;
+    const batch = views.i32[control + CONTROL.batch];
+    for (let s = thread; s < layout.threads; s += active) {
+      shard.gradients(s, views.i32[control + threadWord(s, CONTROL.from)], views.i32[control + threadWord(s, CONTROL.count)], batch);
+    }
     publish(views.i32, control + threadWord(thread, CONTROL.gradientsDone), step);
-    for (let t = 0; t < layout.threads; t++) {
+    for (let t = 0; t < active; t++) {
       if (t !== thread) waitForValue(views.i32, layout, control + threadWord(t, CONTROL.gradientsDone), step, STALL_MS);
     }
-    shard.update();
+    shard.update(active);
     publish(views.i32, control + threadWord(thread, CONTROL.updateDone), step);
   }
 } catch (err) {

@@ -4,10 +4,13 @@
 // Why: for such models a training step is a few small matrix products, and on the wasm
 // backend tfjs's per-kernel overhead (tape, allocations, ~30 kernel calls per step) cost as
 // much as the arithmetic, while tfjs-backend-wasm computes on one thread under Node. Here the
-// weights, optimizer state and batch live in one shared WebAssembly memory; the calling
-// thread and `threads − 1` worker threads each run the C SIMD kernels (training-kernels.c,
-// built for shared memory) on their shard of every batch, add their gradients and update
-// their own slice of the weights: two barriers per step and nothing copied between threads.
+// weights, optimizer state and batch live in one shared WebAssembly memory; every batch is cut
+// into `threads` shards, and the calling thread and up to `threads − 1` worker threads run the
+// C SIMD kernels (training-kernels.c, built for shared memory) on the shards, then each sums
+// the shards' gradients over its own slice of the weights and updates it: two barriers per
+// step and nothing copied between threads. How many threads work in a step is chosen by
+// timing (thread-policy.ts); the shards and the order of their sum stay the same, so the
+// results do not depend on it, bit for bit.
 // The maths is tfjs's (same forward, loss, gradients and optimizer updates in float32); sums
 // are taken in another order, so results agree with the tfjs path within float rounding.
 //
@@ -21,7 +24,8 @@ import { appRoot } from '../../paths';
 import { denseSteps } from '../fused-dense';
 import type { PenaltyTerm } from '../regularization';
 import { createSharedMemory, sharedKernelsFor, sharedKernelsModule, type WasmMemory, type WasmModule } from '../wasm-simd/training-kernels';
-import { COMMAND_EXIT, COMMAND_RUN, CONTROL, layoutDenseTrainer, threadWord, type DenseLayout } from './dense-layout';
+import { COMMAND_EXIT, COMMAND_RUN, CONTROL, layoutDenseTrainer, stepWord, threadWord, type DenseLayout } from './dense-layout';
+import { adaptiveThreadPolicy, type ThreadPolicy } from './thread-policy';
 import { DenseShard, SCALAR, sharedViews, type SharedViews } from './dense-shard';
 import { controlBase, publish, reportFailure, waitForValue } from './dense-sync';
 import { denseOptimizerConfig, readOptimizerInto, writeOptimizerFrom, type AdamPowers, type StatePlacement } from './dense-optimizer-state';
@@ -84,6 +88,8 @@ export async function createDenseTrainer(
     threadFile?: string;
     /** Longest a thread waits for another within a step before the step fails (default 60 s). */
     stallMs?: number;
+    /** How many threads work in each step (default: adaptive; results are the same either way). */
+    policy?: ThreadPolicy;
   },
 ): Promise<DenseTrainer> {
   const unsupported = denseTrainerUnsupported(model, optimizer);
@@ -148,6 +154,7 @@ export async function createDenseTrainer(
   }
 
   const shard = new DenseShard(layout, kernels, views, 0);
+  const policy = options.policy ?? adaptiveThreadPolicy(layout.threads);
   let stepNumber = 0;
   let closed = false;
 
@@ -186,24 +193,28 @@ export async function createDenseTrainer(
       }
       stepNumber += 1;
       const k = stepNumber;
-      const shards = shardTable(n, layout.threads);
-      shards.forEach(([from, count], t) => {
-        views.i32[control + threadWord(t, CONTROL.from)] = from;
-        views.i32[control + threadWord(t, CONTROL.count)] = count;
+      const active = policy.next();
+      const started = performance.now();
+      shardTable(n, layout.threads).forEach(([from, count], s) => {
+        views.i32[control + threadWord(s, CONTROL.from)] = from;
+        views.i32[control + threadWord(s, CONTROL.count)] = count;
       });
       views.i32[control + CONTROL.batch] = n;
       views.i32[control + CONTROL.command] = COMMAND_RUN;
-      publish(views.i32, control + CONTROL.step, k);
+      publish(views.i32, control + CONTROL.step, stepWord(k, active));
       try {
-        shard.gradients(shards[0][0], shards[0][1], n);
+        for (let s = 0; s < layout.threads; s += active) {
+          shard.gradients(s, views.i32[control + threadWord(s, CONTROL.from)], views.i32[control + threadWord(s, CONTROL.count)], n);
+        }
         publish(views.i32, control + threadWord(0, CONTROL.gradientsDone), k);
-        for (let t = 1; t < layout.threads; t++) waitForValue(views.i32, layout, control + threadWord(t, CONTROL.gradientsDone), k, stallMs);
-        shard.update();
-        for (let t = 1; t < layout.threads; t++) waitForValue(views.i32, layout, control + threadWord(t, CONTROL.updateDone), k, stallMs);
+        for (let t = 1; t < active; t++) waitForValue(views.i32, layout, control + threadWord(t, CONTROL.gradientsDone), k, stallMs);
+        shard.update(active);
+        for (let t = 1; t < active; t++) waitForValue(views.i32, layout, control + threadWord(t, CONTROL.updateDone), k, stallMs);
       } catch (err) {
         reportFailure(views.i32, layout, err instanceof Error ? err.message : String(err));
         throw err;
       }
+      policy.record(n, performance.now() - started);
       iterations += 1;
       if (config.name === 'adam') {
         powers.accBeta1 = Math.fround(powers.accBeta1 * Math.fround(config.beta1));
@@ -214,12 +225,11 @@ export async function createDenseTrainer(
       let lossSum = 0;
       let correct = 0;
       let penalty = 0;
-      for (let t = 0; t < layout.threads; t++) {
-        const stats = layout.stats / 8 + t * 8;
-        lossSum += views.f64[stats];
-        correct += views.f64[stats + 1];
-        penalty += views.f64[stats + 2];
+      for (let s = 0; s < layout.threads; s++) {
+        lossSum += views.f64[layout.stats / 8 + s * 8];
+        correct += views.f64[layout.stats / 8 + s * 8 + 1];
       }
+      for (let t = 0; t < active; t++) penalty += views.f64[layout.stats / 8 + t * 8 + 2];
       return { lossSum: lossSum + penalty * n, correct };
     },
     sync,
@@ -228,7 +238,7 @@ export async function createDenseTrainer(
       closed = true;
       sync();
       views.i32[control + CONTROL.command] = COMMAND_EXIT;
-      publish(views.i32, control + CONTROL.step, stepNumber + 1);
+      publish(views.i32, control + CONTROL.step, stepWord(stepNumber + 1, layout.threads));
       await Promise.all(workers.map((w, i) => {
         let timer: NodeJS.Timeout | undefined;
         const stopped = new Promise<void>((resolve) => { timer = setTimeout(() => void w.terminate().then(() => resolve()), 5000); });

@@ -13,6 +13,7 @@ import { buildModel } from '../../../main/engine/models/architectures';
 import { createOptimizer, readOptimizerState } from '../../../main/engine/train';
 import { localStepRunner } from '../../../main/engine/step-runner';
 import { createDenseTrainer } from '../../../main/engine/dense-trainer/dense-trainer';
+import { fixedThreadPolicy, type ThreadPolicy } from '../../../main/engine/dense-trainer/thread-policy';
 import { createPenalty } from '../../../main/engine/regularization';
 import { getWeightsSnapshot } from '../../../main/engine/models/weights-snapshot';
 import { createRng } from '../../../main/engine/rng';
@@ -98,6 +99,23 @@ describe('dense trainer', () => {
       await tfjs.runner.close();
     });
   }
+
+  it('gives bit-identical results however many of its threads work in each step', async () => {
+    const data = [...batches(5, 12, 13), ...batches(1, 5, 14)];
+    const run = async (policy: ThreadPolicy) => {
+      const m = model();
+      const trainer = await createDenseTrainer(m, createOptimizer({ optimizer: 'adam', learningRate: 0.01 }), { threads: 3, maxBatch: 12, threadFile, policy });
+      const losses = data.map((b) => trainer.step(b.x, b.y, b.y.length).lossSum);
+      await trainer.close();
+      return { weights: weightsOf(m), losses };
+    };
+    const all = await run(fixedThreadPolicy(() => 3));
+    for (const policy of [fixedThreadPolicy(() => 1), fixedThreadPolicy(() => 2), fixedThreadPolicy((step) => [3, 1, 2][step % 3])]) {
+      const other = await run(policy);
+      expect(other.weights).toEqual(all.weights);
+      expect(other.losses).toEqual(all.losses);
+    }
+  });
 
   it('leaves frozen layers as they were and trains the others as tfjs does', async () => {
     const data = batches(4, 8, 7);
