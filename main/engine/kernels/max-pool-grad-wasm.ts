@@ -13,7 +13,7 @@ import {
   type MaxPoolGradAttrs,
   type TensorInfo,
 } from '@tensorflow/tfjs';
-import { allocateFloat32, heapOffset, simdKernels, type WasmBackend } from './wasm-heap';
+import { allocateFloat32, heapOffset, heapOffsetInt32, releaseTemporary, simdKernels, type WasmBackend } from './wasm-heap';
 
 interface Args {
   inputs: { dy: TensorInfo; input: TensorInfo; output: TensorInfo };
@@ -37,14 +37,21 @@ function maxPoolGradWasm({ inputs, backend, attrs }: Args): TensorInfo {
   const left = info.padInfo.left;
 
   const out = allocateFloat32(backend, input.shape.slice());
-  // The C SIMD kernel (main/engine/wasm-simd/training-kernels.c): four channels per step.
-  // A pixel collects at most ceil(pool/stride)² terms, so float32 sums lose nothing measurable.
-  simdKernels(backend).max_pool_grad(
+  // The C SIMD kernels (main/engine/wasm-simd/training-kernels.c): find each window's winner
+  // (four channels per step), then add each output's gradient there. A pixel collects at most
+  // ceil(pool/stride)² terms, so float32 sums lose nothing measurable.
+  const kernels = simdKernels(backend);
+  const pooled = allocateFloat32(backend, dy.shape.slice());
+  const where = backend.makeOutput(dy.shape.slice(), 'int32');
+  kernels.max_pool_where(
     heapOffset(backend, input, MaxPoolGrad, 'input'),
-    heapOffset(backend, dy, MaxPoolGrad, 'dy'),
-    heapOffset(backend, out, MaxPoolGrad, 'output'),
+    heapOffset(backend, pooled, MaxPoolGrad, 'pooled'),
+    heapOffsetInt32(backend, where, MaxPoolGrad, 'where'),
     N, H, W, C, OH, OW, FH, FW, SH, SW, top, left,
   );
+  kernels.max_pool_scatter(heapOffset(backend, dy, MaxPoolGrad, 'dy'), heapOffsetInt32(backend, where, MaxPoolGrad, 'where'), heapOffset(backend, out, MaxPoolGrad, 'output'), dy.shape.reduce((a, b) => a * b, 1), input.shape.reduce((a, b) => a * b, 1));
+  releaseTemporary(backend, pooled);
+  releaseTemporary(backend, where);
   return out;
 }
 

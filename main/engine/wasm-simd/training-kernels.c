@@ -28,67 +28,11 @@ static inline int end_inside(int k, int pad, int stride, int size, int out_size)
   return min_int(out_size, e / stride + 1);
 }
 
-// MaxPoolGrad: each output's gradient goes to the first (row-major) strict maximum of its
-// window, padding excluded; a window with no value > -inf (all NaN or -inf) passes none.
-// Same semantics as the cpu backend. Vectorised over 4 channels at a time.
-EXPORT(max_pool_grad)
-void max_pool_grad(const float* x, const float* dy, float* dx, int N, int H, int W, int C, int OH, int OW,
-                   int FH, int FW, int SH, int SW, int top, int left) {
-  __builtin_memset(dx, 0, (uint32_t)N * H * W * C * sizeof(float));
-  const int row = W * C;
-  const v128_t lane = wasm_i32x4_make(0, 1, 2, 3);
-  for (int b = 0; b < N; b++) {
-    const int image = b * H * row;
-    for (int oh = 0; oh < OH; oh++) {
-      const int r0 = oh * SH - top;
-      const int ih0 = max_int(0, r0), ih1 = min_int(H, r0 + FH);
-      for (int ow = 0; ow < OW; ow++) {
-        const int c0 = ow * SW - left;
-        const int iw0 = max_int(0, c0), iw1 = min_int(W, c0 + FW);
-        const float* g = dy + ((b * OH + oh) * OW + ow) * C;
-        int c = 0;
-        for (; c + 4 <= C; c += 4) {
-          v128_t best = wasm_f32x4_splat(-__builtin_inff());
-          v128_t where = wasm_i32x4_splat(-1);
-          for (int ih = ih0; ih < ih1; ih++) {
-            int i = image + ih * row + iw0 * C + c;
-            for (int iw = iw0; iw < iw1; iw++, i += C) {
-              v128_t v = wasm_v128_load(x + i);
-              v128_t gt = wasm_f32x4_gt(v, best);
-              best = wasm_v128_bitselect(v, best, gt);
-              where = wasm_v128_bitselect(wasm_i32x4_add(wasm_i32x4_splat(i), lane), where, gt);
-            }
-          }
-          int w0 = wasm_i32x4_extract_lane(where, 0), w1 = wasm_i32x4_extract_lane(where, 1);
-          int w2 = wasm_i32x4_extract_lane(where, 2), w3 = wasm_i32x4_extract_lane(where, 3);
-          if (w0 >= 0) dx[w0] += g[c];
-          if (w1 >= 0) dx[w1] += g[c + 1];
-          if (w2 >= 0) dx[w2] += g[c + 2];
-          if (w3 >= 0) dx[w3] += g[c + 3];
-        }
-        for (; c < C; c++) {
-          float best = -__builtin_inff();
-          int where = -1;
-          for (int ih = ih0; ih < ih1; ih++) {
-            int i = image + ih * row + iw0 * C + c;
-            for (int iw = iw0; iw < iw1; iw++, i += C) {
-              if (x[i] > best) {
-                best = x[i];
-                where = i;
-              }
-            }
-          }
-          if (where >= 0) dx[where] += g[c];
-        }
-      }
-    }
-  }
-}
-
 // Max pooling that also records, per output value, the input index (into x) of the window's
-// first strict maximum, or -1 for a window with none (all NaN or −inf; its output is then
-// NaN). The backward pass (max_pool_scatter) then needs no second scan of the input: same
-// semantics as max_pool_grad above, for the fused chain forward (main/engine/fused-chain).
+// first (row-major) strict maximum, padding excluded, or -1 for a window with none (all NaN or
+// −inf; its output is then NaN). The backward pass (max_pool_scatter) routes each output's
+// gradient there: the cpu backend's MaxPoolGrad semantics. The fused chain keeps the indices
+// from its forward pass; the MaxPoolGrad kernel recomputes them. Vectorised over 4 channels.
 EXPORT(max_pool_where)
 void max_pool_where(const float* x, float* y, int* where_out, int N, int H, int W, int C, int OH, int OW, int FH, int FW, int SH,
                     int SW, int top, int left) {

@@ -5,10 +5,6 @@ import { trainingKernelsSharedWasmBase64, trainingKernelsWasmBase64 } from './tr
 
 /** The exported functions; every pointer is a byte offset into the tfjs heap. */
 export interface TrainingKernels {
-  max_pool_grad(
-    x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number,
-    fh: number, fw: number, sh: number, sw: number, top: number, left: number,
-  ): void;
   conv2d_backprop_filter(
     x: number, dy: number, dw: number, n: number, h: number, w: number, ci: number, oh: number, ow: number,
     co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number,

@@ -7,19 +7,7 @@ import { denseSteps, fusedDenseForward } from '../../../main/engine/fused-dense'
 import { splitAtLayer } from '../../../main/engine/models';
 import { buildModel } from '../../../main/engine/models/architectures';
 import { seededValues } from '../kernels/cross-backend';
-
-function lossAndGrads(model: tf.LayersModel, forward: (xs: tf.Tensor) => tf.Tensor, xs: tf.Tensor, ys: tf.Tensor) {
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  return tf.variableGrads(() => tf.metrics.categoricalCrossentropy(ys, forward(xs) as tf.Tensor2D).mean() as tf.Scalar, vars);
-}
-
-async function expectWithin(actual: tf.Tensor, expected: tf.Tensor, what: string) {
-  expect(actual.shape, what).toEqual(expected.shape);
-  const [a, e] = [await actual.data(), await expected.data()];
-  let worst = 0;
-  for (let i = 0; i < e.length; i++) worst = Math.max(worst, Math.abs(a[i] - e[i]));
-  expect(worst, what).toBeLessThanOrEqual(1e-5);
-}
+import { expectWithin, lossAndGrads } from './forward-compare';
 
 describe('fusedDenseForward', () => {
   beforeAll(async () => {
