@@ -30,18 +30,10 @@ export interface NewRun {
 }
 
 /** Fields a caller may change after creation; undefined leaves a field as it is. */
-export interface RunPatch {
-  name?: string | null;
-  notes?: string;
-  parentRunId?: string | null;
-  hyperparams?: Record<string, unknown>;
-  frozenLayers?: string[];
-  environment?: RunEnvironment | null;
-  dataset?: unknown;
-  datasetName?: string | null;
-  architecture?: string | null;
-  ownerPid?: number | null;
-}
+export type RunPatch = Pick<
+  NewRun,
+  'name' | 'notes' | 'parentRunId' | 'hyperparams' | 'frozenLayers' | 'environment' | 'dataset' | 'datasetName' | 'architecture' | 'ownerPid'
+>;
 
 /** Which statuses each status may be entered from. Final statuses are never left. */
 const enteredFrom: Record<RunStatus, readonly RunStatus[]> = {

@@ -5,9 +5,9 @@
 // MLP, sleeping after ~20 µs of spinning made 2 threads slower than 1 (1.20 vs 0.96 ms per
 // step); spinning up to 1 ms made them 1.5× faster (0.63 ms), and 0.3 ms did as well (the
 // longest normal wait, the helper's between two steps, is under 0.1 ms) while wasting less
-// when the machine is busy and a thread is not running. Every wait
-// gives up when any thread has reported a failure, or when nothing happened for `stallMs`
-// (a thread that died without reporting, e.g. killed), so no thread can hang forever.
+// when the machine is busy and a thread is not running. Every wait gives up when any thread
+// has reported a failure, or when nothing happened for `stallMs` (a thread that died without
+// reporting, e.g. killed), so no thread can hang forever.
 import { CONTROL, FAILURE_BYTES, type DenseLayout } from './dense-layout';
 
 const SPIN_MS = 0.3;
@@ -21,43 +21,36 @@ export function controlBase(layout: DenseLayout): number {
 }
 
 /**
- * Waits until i32[index] equals `value`. Throws ThreadFailed (with the failing thread's
- * message) when a thread failed, or when the word stayed unchanged for stallMs.
+ * Waits until i32[index] satisfies `done` and returns that value. Throws ThreadFailed (with
+ * the failing thread's message) when a thread failed, or when the word did not change for stallMs.
  */
-export function waitForValue(i32: Int32Array, layout: DenseLayout, index: number, value: number, stallMs: number): void {
-  const failedAt = controlBase(layout) + CONTROL.failed;
-  const spinUntil = performance.now() + SPIN_MS;
-  do {
-    for (let spin = 0; spin < 256; spin++) if (Atomics.load(i32, index) === value) return;
-  } while (performance.now() < spinUntil);
-  const started = Date.now();
-  for (;;) {
-    const seen = Atomics.load(i32, index);
-    if (seen === value) return;
-    if (Atomics.load(i32, failedAt) !== 0) throw new ThreadFailed(failureMessage(i32, layout));
-    if (Date.now() - started > stallMs) throw new ThreadFailed(`a dense-trainer thread did not respond for ${stallMs / 1000} s`);
-    Atomics.wait(i32, index, seen, SLEEP_MS);
-  }
-}
-
-/** Waits until i32[index] differs from `seen` and returns its new value (same give-up rules). */
-export function waitForChange(i32: Int32Array, layout: DenseLayout, index: number, seen: number, stallMs: number): number {
+function waitUntil(i32: Int32Array, layout: DenseLayout, index: number, done: (word: number) => boolean, stallMs: number): number {
   const spinUntil = performance.now() + SPIN_MS;
   do {
     for (let spin = 0; spin < 256; spin++) {
-      const now = Atomics.load(i32, index);
-      if (now !== seen) return now;
+      const word = Atomics.load(i32, index);
+      if (done(word)) return word;
     }
   } while (performance.now() < spinUntil);
   const failedAt = controlBase(layout) + CONTROL.failed;
   const started = Date.now();
   for (;;) {
-    const now = Atomics.load(i32, index);
-    if (now !== seen) return now;
+    const word = Atomics.load(i32, index);
+    if (done(word)) return word;
     if (Atomics.load(i32, failedAt) !== 0) throw new ThreadFailed(failureMessage(i32, layout));
     if (Date.now() - started > stallMs) throw new ThreadFailed(`a dense-trainer thread did not respond for ${stallMs / 1000} s`);
-    Atomics.wait(i32, index, seen, SLEEP_MS);
+    Atomics.wait(i32, index, word, SLEEP_MS);
   }
+}
+
+/** Waits until i32[index] equals `value` (same give-up rules as waitUntil). */
+export function waitForValue(i32: Int32Array, layout: DenseLayout, index: number, value: number, stallMs: number): void {
+  waitUntil(i32, layout, index, (word) => word === value, stallMs);
+}
+
+/** Waits until i32[index] differs from `seen` and returns its new value (same give-up rules). */
+export function waitForChange(i32: Int32Array, layout: DenseLayout, index: number, seen: number, stallMs: number): number {
+  return waitUntil(i32, layout, index, (word) => word !== seen, stallMs);
 }
 
 export function publish(i32: Int32Array, index: number, value: number): void {

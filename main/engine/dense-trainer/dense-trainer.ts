@@ -23,10 +23,10 @@ import { Worker } from 'node:worker_threads';
 import { appRoot } from '../../paths';
 import { denseSteps } from '../fused-dense';
 import type { PenaltyTerm } from '../regularization';
-import { createSharedMemory, sharedKernelsFor, sharedKernelsModule, type WasmMemory, type WasmModule } from '../wasm-simd/training-kernels';
+import { createSharedMemory, sharedKernelsFor, sharedKernelsHeapBase, sharedKernelsModule, type WasmMemory, type WasmModule } from '../wasm-simd/training-kernels';
 import { COMMAND_EXIT, COMMAND_RUN, CONTROL, layoutDenseTrainer, stepWord, threadWord, type DenseLayout } from './dense-layout';
 import { adaptiveThreadPolicy, type ThreadPolicy } from './thread-policy';
-import { DenseShard, SCALAR, sharedViews, type SharedViews } from './dense-shard';
+import { DenseShard, SCALAR, sharedViews } from './dense-shard';
 import { controlBase, publish, reportFailure, waitForValue } from './dense-sync';
 import { denseOptimizerConfig, readOptimizerInto, writeOptimizerFrom, type AdamPowers, type StatePlacement } from './dense-optimizer-state';
 
@@ -65,12 +65,6 @@ export function denseModelUnsupported(model: tf.LayersModel): string | undefined
   return undefined;
 }
 
-/** Why `model` and `optimizer` cannot use the dense trainer, or undefined when they can. */
-export function denseTrainerUnsupported(model: tf.LayersModel, optimizer: tf.Optimizer): string | undefined {
-  const config = denseOptimizerConfig(optimizer);
-  return denseModelUnsupported(model) ?? ('reason' in config ? config.reason : undefined);
-}
-
 /** The built helper-thread entry, beside the running bundle or in dist/main/ (tests run sources). */
 export function defaultDenseThreadFile(): string {
   const beside = path.join(__dirname, 'dense-trainer-thread.js');
@@ -92,10 +86,11 @@ export async function createDenseTrainer(
     policy?: ThreadPolicy;
   },
 ): Promise<DenseTrainer> {
-  const unsupported = denseTrainerUnsupported(model, optimizer);
+  const unsupported = denseModelUnsupported(model);
   if (unsupported) throw new Error(`dense trainer: ${unsupported}`);
+  const config = denseOptimizerConfig(optimizer);
+  if ('reason' in config) throw new Error(`dense trainer: ${config.reason}`);
   const steps = denseSteps(model)!;
-  const config = denseOptimizerConfig(optimizer) as Exclude<ReturnType<typeof denseOptimizerConfig>, { reason: string }>;
   const module = sharedKernelsModule();
   const layoutInput = {
     layers: steps.map((s) => ({ name: s.name, inputs: s.inputs, units: s.units, activation: s.activation, trainable: s.trainable, hasBias: s.hasBias })),
@@ -106,10 +101,7 @@ export async function createDenseTrainer(
     epsilon: tf.backend().epsilon(),
     penalized: (options.penalty?.length ?? 0) > 0,
   };
-  // The heap base is the module's, the same for every memory: read it from an instance on a
-  // small memory (the module asks for 2 pages: its unused 64 KiB shadow stack and a little more).
-  const { heapBase } = sharedKernelsFor(module, createSharedMemory(16 * 65536));
-  const layout = layoutDenseTrainer({ ...layoutInput, heapBase });
+  const layout = layoutDenseTrainer({ ...layoutInput, heapBase: sharedKernelsHeapBase() });
   const memory = createSharedMemory(layout.bytes);
   const { kernels } = sharedKernelsFor(module, memory);
   const views = sharedViews(memory.buffer);
@@ -276,4 +268,3 @@ export function shardTable(n: number, threads: number): [number, number][] {
   return shards;
 }
 
-export type { SharedViews };

@@ -59,11 +59,6 @@ export type ChainStep =
   | { kind: 'flatten' }
   | ({ kind: 'dense' } & DenseStep);
 
-/** Steps with weights the chain's custom gradient returns gradients for, when trainable. */
-export function hasWeights(step: ChainStep): step is ConvStep | BatchNormStep | ({ kind: 'dense' } & DenseStep) {
-  return step.kind === 'conv' || step.kind === 'dense' || step.kind === 'batchnorm';
-}
-
 interface ConvLayer {
   name: string;
   trainable: boolean;

@@ -15,7 +15,7 @@
 // differentiated once, as the training step does (optimizer.minimize / variableGrads).
 import * as tf from '@tensorflow/tfjs';
 import { backwardStep, forwardStep, stateTensors, stepWeights, type StepState } from './chain-ops';
-import { chainSteps, hasWeights } from './chain-steps';
+import { chainSteps } from './chain-steps';
 
 /**
  * A training forward for `model` computing the values and gradients of
@@ -26,7 +26,7 @@ import { chainSteps, hasWeights } from './chain-steps';
 export function fusedChainForward(model: tf.LayersModel): ((xs: tf.Tensor) => tf.Tensor) | undefined {
   const steps = chainSteps(model);
   if (steps === undefined) return undefined;
-  const firstTrainable = steps.findIndex((s) => hasWeights(s) && stepWeights(s).length > 0);
+  const firstTrainable = steps.findIndex((s) => stepWeights(s).length > 0);
   if (firstTrainable < 0) return undefined;
   return (xs: tf.Tensor) => {
     if (tf.getBackend() !== 'wasm') return model.apply(xs, { training: true }) as tf.Tensor;

@@ -41,16 +41,14 @@ function maxPoolGradWasm({ inputs, backend, attrs }: Args): TensorInfo {
   // (four channels per step), then add each output's gradient there. A pixel collects at most
   // ceil(pool/stride)² terms, so float32 sums lose nothing measurable.
   const kernels = simdKernels(backend);
-  const pooled = allocateFloat32(backend, dy.shape.slice());
   const where = backend.makeOutput(dy.shape.slice(), 'int32');
   kernels.max_pool_where(
     heapOffset(backend, input, MaxPoolGrad, 'input'),
-    heapOffset(backend, pooled, MaxPoolGrad, 'pooled'),
+    0, // the pooled values themselves are not needed here
     heapOffsetInt32(backend, where, MaxPoolGrad, 'where'),
     N, H, W, C, OH, OW, FH, FW, SH, SW, top, left,
   );
   kernels.max_pool_scatter(heapOffset(backend, dy, MaxPoolGrad, 'dy'), heapOffsetInt32(backend, where, MaxPoolGrad, 'where'), heapOffset(backend, out, MaxPoolGrad, 'output'), dy.shape.reduce((a, b) => a * b, 1), input.shape.reduce((a, b) => a * b, 1));
-  releaseTemporary(backend, pooled);
   releaseTemporary(backend, where);
   return out;
 }

@@ -32,7 +32,8 @@ static inline int end_inside(int k, int pad, int stride, int size, int out_size)
 // first (row-major) strict maximum, padding excluded, or -1 for a window with none (all NaN or
 // −inf; its output is then NaN). The backward pass (max_pool_scatter) routes each output's
 // gradient there: the cpu backend's MaxPoolGrad semantics. The fused chain keeps the indices
-// from its forward pass; the MaxPoolGrad kernel recomputes them. Vectorised over 4 channels.
+// from its forward pass; the MaxPoolGrad kernel recomputes them, passing y = 0 (no outputs
+// written). Vectorised over 4 channels.
 EXPORT(max_pool_where)
 void max_pool_where(const float* x, float* y, int* where_out, int N, int H, int W, int C, int OH, int OW, int FH, int FW, int SH,
                     int SW, int top, int left) {
@@ -61,7 +62,7 @@ void max_pool_where(const float* x, float* y, int* where_out, int N, int H, int 
             }
           }
           const v128_t none = wasm_i32x4_eq(where, wasm_i32x4_splat(-1));
-          wasm_v128_store(y + out + c, wasm_v128_bitselect(wasm_f32x4_splat(__builtin_nanf("")), best, none));
+          if (y) wasm_v128_store(y + out + c, wasm_v128_bitselect(wasm_f32x4_splat(__builtin_nanf("")), best, none));
           wasm_v128_store(where_out + out + c, where);
         }
         for (; c < C; c++) {
@@ -76,7 +77,7 @@ void max_pool_where(const float* x, float* y, int* where_out, int N, int H, int 
               }
             }
           }
-          y[out + c] = where < 0 ? __builtin_nanf("") : best;
+          if (y) y[out + c] = where < 0 ? __builtin_nanf("") : best;
           where_out[out + c] = where;
         }
       }

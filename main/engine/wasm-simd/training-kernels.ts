@@ -10,7 +10,7 @@ export interface TrainingKernels {
     co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number,
   ): void;
   sum_leading(x: number, out: number, rows: number, cols: number): void;
-  /** Max pooling (NHWC) that records each output's winning input index (int32, −1 for none). */
+  /** Max pooling (NHWC) that records each output's winning input index (int32, −1 for none); y 0 skips the values. */
   max_pool_where(
     x: number, y: number, where: number, n: number, h: number, w: number, c: number, oh: number, ow: number,
     fh: number, fw: number, sh: number, sw: number, top: number, left: number,
@@ -106,6 +106,17 @@ let compiledShared: WasmModule | undefined;
 export function sharedKernelsModule(): WasmModule {
   compiledShared ??= new webAssembly.Module(Buffer.from(trainingKernelsSharedWasmBase64, 'base64'));
   return compiledShared;
+}
+
+let heapBase: number | undefined;
+/**
+ * The first byte the shared-memory kernels leave free: a constant of the module, read once
+ * from an instance on a small memory (the module asks for 2 pages: its unused 64 KiB shadow
+ * stack and a little more).
+ */
+export function sharedKernelsHeapBase(): number {
+  heapBase ??= sharedKernelsFor(sharedKernelsModule(), createSharedMemory(16 * 65536)).heapBase;
+  return heapBase;
 }
 
 /**
