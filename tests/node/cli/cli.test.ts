@@ -104,7 +104,8 @@ describe('transfer-lab CLI', () => {
     expect(out.runs[0].error).toMatch(/no-such-folder/);
   });
 
-  it('Ctrl-C cancels a run cleanly: exit 130, the run cancelled with its epochs kept', async () => {
+  // A test cannot press Ctrl-C for a child on Windows: child.kill('SIGINT') there is TerminateProcess.
+  it.skipIf(process.platform === 'win32')('Ctrl-C cancels a run cleanly: exit 130, the run cancelled with its epochs kept (POSIX only: Windows has no SIGINT a test can send)', async () => {
     const spec = path.join(dir, 'long.json');
     fs.writeFileSync(spec, JSON.stringify(longSourceSpec(500)));
     const child = spawn(process.execPath, [bin, 'run', spec], { env: { ...process.env, TRANSFER_LAB_HOME: dir } });
