@@ -26,7 +26,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-cli-'));
 });
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 }));
 
 describe('transfer-lab CLI', () => {
   it('runs an experiment and prints the results as JSON', async () => {
@@ -66,7 +66,7 @@ describe('transfer-lab CLI', () => {
     expect(imported.stdout).toMatch(/^imported run [0-9a-z]{26} \(target, completed\)/);
     const listed = JSON.parse((await cli(['runs', '--json'], { TRANSFER_LAB_HOME: otherHome })).stdout);
     expect(listed.rows[0].testAccuracy).toBe(target.evaluation.accuracy);
-    fs.rmSync(otherHome, { recursive: true, force: true });
+    fs.rmSync(otherHome, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('answers bad input with one clear line and a non-zero exit', async () => {

@@ -13,7 +13,7 @@ let dir: string;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-fs-retry-'));
 });
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 }));
 
 describe('retryTransient', () => {
   it('retries EBUSY, EPERM and EACCES with growing pauses until the operation succeeds', async () => {

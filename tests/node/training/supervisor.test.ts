@@ -20,7 +20,7 @@ beforeEach(() => {
 
 afterEach(async () => {
   await app?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
 });
 
 function waitFor(app: AppContext, predicate: (e: SupervisorEvent) => boolean): Promise<SupervisorEvent> {

@@ -20,7 +20,7 @@ beforeAll(() => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-web-cli-'));
   rendererDir = makeRendererFolder(home);
 });
-afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
+afterAll(() => fs.rmSync(home, { recursive: true, force: true, maxRetries: 5 }));
 
 function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
