@@ -19,7 +19,7 @@ describe('wasm SIMD training kernels build', () => {
     expect(Buffer.from(trainingKernelsWasmBase64, 'base64').equals(file)).toBe(true);
   });
 
-  it.skipIf(!hasClang)('the committed build matches a fresh build of training-kernels.c (Linux with clang and wasm-ld only: the committed build is Debian clang's output)', () => {
+  it.skipIf(!hasClang)('the committed build matches a fresh build of training-kernels.c (Linux with clang and wasm-ld only: the committed build is Debian clang’s output)', () => {
     const check = spawnSync('bash', [path.join(root, 'scripts/build-wasm-kernels.sh'), '--check'], { encoding: 'utf8' });
     expect(check.stderr).toBe('');
     expect(check.status).toBe(0);
