@@ -74,14 +74,12 @@ describe('renameRetrying on a real folder', () => {
     expect(fs.existsSync(path.join(dir, 'moved', 'weights.bin'))).toBe(true);
   });
 
-  it.runIf(process.platform !== 'win32')('POSIX: a folder holding an open file renames at once (the lock above exists only on Windows)', async () => {
+  it.runIf(process.platform !== 'win32')('POSIX: a folder holding an open file renames at the first try (the lock above exists only on Windows)', () => {
     const folder = path.join(dir, 'last');
     fs.mkdirSync(folder);
     const handle = fs.openSync(path.join(folder, 'weights.bin'), 'w');
     try {
-      const started = performance.now();
-      await renameRetrying(folder, path.join(dir, 'moved'));
-      expect(performance.now() - started).toBeLessThan(15);
+      fs.renameSync(folder, path.join(dir, 'moved'));
       expect(fs.existsSync(path.join(dir, 'moved', 'weights.bin'))).toBe(true);
     } finally {
       fs.closeSync(handle);
