@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -20,7 +19,7 @@ function systemArchive(name: string, format: 'gnu' | 'pax', files: Record<string
     fs.writeFileSync(path.join(source, file), bytes);
   }
   const archive = path.join(temp.dir, `${name}.tar.gz`);
-  execFileSync(tar.command, [`--format=${format === 'gnu' ? tar.gnuFormat : format}`, '-czf', archive, '-C', source, '.']);
+  tar.run([`--format=${format === 'gnu' ? tar.gnuFormat : format}`, '-czf', archive, '-C', source, '.']);
   return archive;
 }
 
