@@ -3,6 +3,7 @@
 // own request handling and extra refusals; the content types and the containment rule live
 // here so the two cannot drift apart.
 import path from 'node:path';
+import { isWithinFolder } from './folder-containment';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -30,10 +31,7 @@ export function contentTypeOf(file: string): string {
   return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
-/** True when `file` is `root` or lies below it (both absolute, resolved the same way). */
-export function isWithinFolder(root: string, file: string): boolean {
-  return file === root || file.startsWith(root + path.sep);
-}
+export { isWithinFolder };
 
 /**
  * The file under `root` that an already-decoded URL path names ('/' is index.html), or null

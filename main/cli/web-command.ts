@@ -3,10 +3,10 @@
 // Jupyter does. It does not open a browser unless asked (--open): it is mostly run where
 // there is no display, e.g. over SSH with the port forwarded. Ctrl-C (or SIGTERM) cancels
 // running experiments, closes the database and exits.
-import { spawn } from 'node:child_process';
 import { createWebServer } from '../web/server';
 import { RendererMissingError } from '../web/static-files';
 import { UserError } from './user-error';
+import { openUrl } from './open-url';
 
 export interface WebOptions {
   port?: string;
@@ -42,7 +42,7 @@ export async function webCommand(options: WebOptions): Promise<number> {
       '',
     ].join('\n'),
   );
-  if (options.open) openInBrowser(server.url);
+  if (options.open) openUrl(server.url, (why) => process.stderr.write(`Could not open a browser: ${why}; open the URL above yourself.\n`));
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
@@ -58,17 +58,4 @@ export async function webCommand(options: WebOptions): Promise<number> {
   process.off('SIGINT', force);
   process.off('SIGTERM', force);
   return 0;
-}
-
-/** Best effort: the platform's "open this URL" command; a failure only prints a note. */
-function openInBrowser(url: string): void {
-  const [command, args] =
-    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
-  try {
-    const child = spawn(command, args as string[], { stdio: 'ignore', detached: true });
-    child.on('error', () => process.stderr.write(`Could not open a browser (${command}); open the URL above yourself.\n`));
-    child.unref();
-  } catch {
-    process.stderr.write('Could not open a browser; open the URL above yourself.\n');
-  }
 }

@@ -55,10 +55,13 @@ const DEFAULT_GONE_WAIT_MS = 500;
  * The worker's environment: the app's own minus variables that would change how a Node
  * process boots (the fuses turn some off in the packaged app; this also covers `npm start`).
  */
+const BOOT_VARIABLES = new Set(['NODE_OPTIONS', 'ELECTRON_RUN_AS_NODE', 'NODE_INSPECT']);
+
 export function workerEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const clean: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(env)) {
-    if (key === 'NODE_OPTIONS' || key === 'ELECTRON_RUN_AS_NODE' || key === 'NODE_INSPECT') continue;
+    // Windows environment names ignore case (Node_Options works there), so compare upper-cased.
+    if (BOOT_VARIABLES.has(key.toUpperCase())) continue;
     clean[key] = value;
   }
   return clean;

@@ -2,6 +2,7 @@
 // disk before it gets its real name, and the folder is flushed after the rename, so a crash or
 // power loss leaves either the old file or the complete new one, never a torn one.
 import { promises as fs } from 'node:fs';
+import { renameRetrying } from './fs-retry';
 
 /** Writes `file` and flushes it to disk before returning. */
 export async function writeFileSynced(file: string, data: Uint8Array | string): Promise<void> {
@@ -22,7 +23,8 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string): 
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
   await writeFileSynced(temporary, data);
   try {
-    await fs.rename(temporary, file);
+    // Replacing a file a scanner has open briefly fails on Windows; wait it out.
+    await renameRetrying(temporary, file);
   } catch (error) {
     await fs.rm(temporary, { force: true });
     throw error;

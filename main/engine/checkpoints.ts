@@ -13,6 +13,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { syncFolder, writeFileSynced } from './atomic-file';
+import { removeRetrying, renameRetrying } from './fs-retry';
 import { saveModel, loadModel } from './models/io';
 import type { EarlyStoppingState, EpochMetrics, OptimizerStateEntry } from './train';
 
@@ -52,18 +53,21 @@ function temporaryName(folder: string): string {
   return path.join(path.dirname(folder), `.${path.basename(folder)}.${process.pid}.${Date.now()}.tmp`);
 }
 
-/** Puts the fully written `temporary` folder in place of `folder`, keeping one complete copy at all times. */
+/**
+ * Puts the fully written `temporary` folder in place of `folder`, keeping one complete copy at
+ * all times. Renames and removals wait out a scanner's brief lock (Windows) rather than fail the run.
+ */
 async function swapIn(temporary: string, folder: string): Promise<void> {
   await syncFolder(temporary);
   const previous = `${folder}.previous`;
-  await fs.rm(previous, { recursive: true, force: true });
-  const hadOld = await fs.rename(folder, previous).then(() => true, (e: NodeJS.ErrnoException) => {
+  await removeRetrying(previous);
+  const hadOld = await renameRetrying(folder, previous).then(() => true, (e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return false;
     throw e;
   });
-  await fs.rename(temporary, folder);
+  await renameRetrying(temporary, folder);
   await syncFolder(path.dirname(folder));
-  if (hadOld) await fs.rm(previous, { recursive: true, force: true });
+  if (hadOld) await removeRetrying(previous);
 }
 
 function optimizerBytes(state: OptimizerStateEntry[]): Uint8Array {

@@ -29,8 +29,11 @@ export function csvField(value: unknown): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/** Starts the file: Excel reads a CSV without it as the locale's code page and garbles non-ASCII names. */
+export const UTF8_BOM = '\ufeff';
+
 export function runsToCsv(runs: Run[]): string {
   const lines = [columns.map((c) => c.header).join(',')];
   for (const run of runs) lines.push(columns.map((c) => csvField(c.value(run))).join(','));
-  return lines.join('\r\n') + '\r\n';
+  return UTF8_BOM + lines.join('\r\n') + '\r\n';
 }

@@ -58,8 +58,6 @@ export class RunsService {
 
   deleteExperiment(experimentId: string, running: string[]): boolean {
     if (running.includes(experimentId)) throw new RequestError(`experiment ${experimentId} is still running; cancel it first`);
-    const runs = this.store.runs.list({ experimentId, limit: 10_000 }).rows;
-    for (const run of runs) this.store.deleteRun(run.id);
-    return this.store.experiments.delete(experimentId);
+    return this.store.deleteExperiment(experimentId);
   }
 }

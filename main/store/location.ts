@@ -20,9 +20,10 @@ export function defaultDataFolder(
     const appData = env.APPDATA && env.APPDATA !== '' ? env.APPDATA : path.join(home, 'AppData', 'Roaming');
     return path.win32.join(appData, APP_FOLDER_NAME);
   }
-  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', APP_FOLDER_NAME);
-  const config = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME !== '' ? env.XDG_CONFIG_HOME : path.join(home, '.config');
-  return path.join(config, APP_FOLDER_NAME);
+  // POSIX rules for POSIX platforms even when asked on another (the tests ask for each OS).
+  if (platform === 'darwin') return path.posix.join(home, 'Library', 'Application Support', APP_FOLDER_NAME);
+  const config = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME !== '' ? env.XDG_CONFIG_HOME : path.posix.join(home, '.config');
+  return path.posix.join(config, APP_FOLDER_NAME);
 }
 
 /** <data folder>/transfer-lab.sqlite */

@@ -1,7 +1,6 @@
 // The store: one database connection and the repositories over it. The process that owns
 // the training supervisor is the single writer; other processes (CLI) may open the same
 // file to read, and WAL mode lets them read while it writes.
-import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from './db';
 import type { Database, OpenOptions } from './db';
@@ -12,6 +11,7 @@ import { defaultDatabasePath } from './location';
 import { MetricsRepository } from './metrics';
 import type { Run } from './run-row';
 import { RunsRepository } from './runs';
+import { deleteWithFolders, sweepDeletedRunFolders, type RunFolder } from './run-deletion';
 import { TagsRepository } from './tags';
 
 export class Store {
@@ -41,17 +41,19 @@ export class Store {
   }
 
   /**
-   * Deletes a run's rows and then its artifact folder. The folder is removed only when it
-   * lies inside this store's runs folder, so a bad run_dir can never delete anything else.
+   * Deletes a run: its rows and its artifact folder, all or nothing (see run-deletion.ts).
+   * Throws StoreError 'conflict', deleting nothing, when the folder is in use.
    */
   deleteRun(id: string): Run | null {
-    const run = this.runs.delete(id);
-    if (run?.runDir && this.dataFolder) {
-      const runsRoot = path.resolve(this.dataFolder, 'runs');
-      const dir = path.resolve(run.runDir);
-      if (dir.startsWith(runsRoot + path.sep)) fs.rmSync(dir, { recursive: true, force: true });
-    }
-    return run;
+    const run = this.runs.get(id);
+    if (!run) return null;
+    return deleteWithFolders(this.dataFolder, [{ runId: run.id, runDir: run.runDir }], () => this.runs.delete(id));
+  }
+
+  /** Deletes an experiment with all of its runs and their folders, all or nothing. */
+  deleteExperiment(experimentId: string): boolean {
+    const runs = this.db.prepare('SELECT id AS runId, run_dir AS runDir FROM runs WHERE experiment_id = ?').all(experimentId) as RunFolder[];
+    return deleteWithFolders(this.dataFolder, runs, () => this.transaction(() => this.experiments.delete(experimentId)));
   }
 
   get isOpen(): boolean {
@@ -69,5 +71,7 @@ export class Store {
  */
 export function createStore(file: string = defaultDatabasePath(), options: OpenOptions = {}): Store {
   const db = openDatabase(file, options);
-  return new Store(db, file === ':memory:' ? null : path.dirname(path.resolve(file)));
+  const dataFolder = file === ':memory:' ? null : path.dirname(path.resolve(file));
+  if (dataFolder !== null) sweepDeletedRunFolders(dataFolder);
+  return new Store(db, dataFolder);
 }

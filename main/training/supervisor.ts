@@ -9,6 +9,7 @@ import type { StepProgress, EpochMetrics } from '../engine/train';
 import type { Evaluation } from '../engine/evaluate';
 import type { WorkerHandle, WorkerLauncher, WorkerExit } from './launcher';
 import { computeTransferGain, type TransferGain } from './transfer-gain';
+import { describeExitCode, isOutOfMemoryExit } from './exit-codes';
 
 export interface MetricPoint {
   epoch: number;
@@ -295,10 +296,10 @@ class JobTracker {
 }
 
 function describeExit(exit: WorkerExit): string {
-  if (exit.reason === 'oom' || /heap out of memory|Out of memory/i.test(exit.stderrTail ?? '')) {
+  if (exit.reason === 'oom' || isOutOfMemoryExit(exit.code) || /heap out of memory|Out of memory/i.test(exit.stderrTail ?? '')) {
     return 'the training process ran out of memory (try a smaller batch size, image size or model)';
   }
-  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with ${describeExitCode(exit.code)}`;
   const tail = exit.stderrTail?.trim().split('\n').slice(-3).join(' | ');
   return `the training process ${how} before finishing${tail ? `: ${tail}` : ''}`;
 }

@@ -2,17 +2,38 @@
 // cannot run here, so we point it at the system binary with the flags this machine needs
 // (no sandbox as root, no GPU, and no background networking: the network is closed).
 import { chromium, type Browser } from 'playwright-core';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export function chromiumPath(): string {
-  const fromEnv = process.env.CHROMIUM_PATH;
+const CHROMIUM_NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'chrome'];
+
+/**
+ * CHROMIUM_PATH, else the first Chromium or Chrome on the PATH. Searched here rather than
+ * with `which`, which Windows lacks; there the names take the PATHEXT extensions (.exe).
+ */
+export function chromiumPath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  const fromEnv = env.CHROMIUM_PATH;
   if (fromEnv) return fromEnv;
+  const p = platform === 'win32' ? path.win32 : path.posix;
+  const folders = (env.PATH ?? env.Path ?? '').split(p.delimiter).filter(Boolean);
+  const extensions = platform === 'win32' ? (env.PATHEXT ?? '.EXE').split(';').filter(Boolean) : [''];
+  for (const name of CHROMIUM_NAMES) {
+    for (const folder of folders) {
+      for (const extension of extensions) {
+        const candidate = p.join(folder, name + extension.toLowerCase());
+        if (isExecutableFile(candidate)) return candidate;
+      }
+    }
+  }
+  throw new Error(`Chromium was not found on the PATH (as ${CHROMIUM_NAMES.join(', ')}): install it (Debian: the \`chromium\` package, see .ci/run) or set CHROMIUM_PATH.`);
+}
+
+function isExecutableFile(file: string): boolean {
   try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
   } catch {
-    throw new Error('Chromium was not found: install Debian\'s `chromium` package (see .ci/run) or set CHROMIUM_PATH.');
+    return false;
   }
 }
 

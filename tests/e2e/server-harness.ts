@@ -18,7 +18,7 @@ export interface BrowserMode {
   token: string;
   /** The data folder (TRANSFER_LAB_HOME) of this server. */
   home: string;
-  /** Stops the server (SIGTERM, as Ctrl-C would) and removes the home folder if it made one. */
+  /** Stops the server (SIGTERM, as Ctrl-C would; on Windows, outright) and removes the home folder if it made one. */
   close(): Promise<void>;
 }
 
@@ -91,6 +91,8 @@ function waitForUrl(child: ChildProcess, stderr: () => string): Promise<string> 
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // SIGTERM runs the server's own shutdown on POSIX. Windows has no signals: kill() there
+  // ends the process outright (TerminateProcess), which is all a test teardown needs.
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
   await exited;

@@ -31,7 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
 });
 
 async function ok(method: keyof typeof methods, args: unknown): Promise<unknown> {
@@ -73,7 +73,9 @@ describe('contract answers from the real core', () => {
 
   it('the runs list CSV holds the runs with a header', async () => {
     const { csv } = (await ok('runs.exportCsv', {})) as { csv: string };
-    const lines = csv.trim().split('\r\n');
+    // A UTF-8 byte-order mark first, so Excel shows non-ASCII names.
+    expect(csv.startsWith('\ufeffid,experiment,')).toBe(true);
+    const lines = csv.slice(1).trim().split('\r\n');
     expect(lines[0].split(',')).toContain('test_accuracy');
     expect(lines).toHaveLength(4);
   });

@@ -1,6 +1,6 @@
-// A small RFC 4180 reader: comma-separated, optional double quotes ("" inside quotes is a
-// quote), LF or CRLF line ends. Each row keeps the 1-based line it starts on so errors can
-// point at it. Blank lines are skipped.
+// A small RFC 4180 reader: comma-separated (or ';' or tab, as spreadsheets in many locales
+// write them), optional double quotes ("" inside quotes is a quote), LF or CRLF line ends.
+// Each row keeps the 1-based line it starts on so errors can point at it. Blank lines are skipped.
 import { DatasetError } from './dataset';
 
 export interface CsvRow {
@@ -8,7 +8,31 @@ export interface CsvRow {
   cells: string[];
 }
 
-export function parseCsv(text: string, file: string): CsvRow[] {
+export type CsvDelimiter = ',' | ';' | '\t';
+
+export const DELIMITER_NAMES: Record<CsvDelimiter, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
+
+/**
+ * The delimiter of the header line: whichever of comma, semicolon and tab it holds most
+ * often outside quotes (comma on a tie or when it holds none, a one-column file).
+ */
+export function detectDelimiter(text: string): CsvDelimiter {
+  const counts: Record<CsvDelimiter, number> = { ',': 0, ';': 0, '\t': 0 };
+  let quoted = false;
+  let sawText = false;
+  for (const ch of text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) {
+      if (sawText) break;
+    } else if (!quoted && (ch === ',' || ch === ';' || ch === '\t')) counts[ch]++;
+    if (ch.trim() !== '') sawText = true;
+  }
+  let best: CsvDelimiter = ',';
+  for (const d of [';', '\t'] as const) if (counts[d] > counts[best]) best = d;
+  return best;
+}
+
+export function parseCsv(text: string, file: string, delimiter: CsvDelimiter = ','): CsvRow[] {
   const rows: CsvRow[] = [];
   let cells: string[] = [];
   let cell = '';
@@ -37,7 +61,7 @@ export function parseCsv(text: string, file: string): CsvRow[] {
     } else if (ch === '"' && cell.trim() === '') {
       quoted = true;
       cell = '';
-    } else if (ch === ',') {
+    } else if (ch === delimiter) {
       cells.push(cell);
       cell = '';
     } else if (ch === '\n' || ch === '\r') {

@@ -2,12 +2,18 @@
 // numeric feature. Features are passed through as raw floats, not standardised: the same
 // raw rows can then be fed at prediction time without stored statistics. Use
 // standardizeFeatures (feature-scaling.ts) where a model needs zero-mean, unit-variance inputs.
-// Class names are the distinct label values: numerically sorted when all are numbers
-// ("2" < "10"), otherwise in code-unit order.
+// Class names are the distinct label values (Unicode NFC): numerically sorted when all are
+// numbers ("2" < "10"), otherwise in code-unit order, the same on every machine.
+// Files from spreadsheets: the encoding (UTF-8, UTF-16 with its byte-order mark,
+// Windows-1252) and the delimiter (comma, semicolon, tab) are detected (csv-decode.ts,
+// csv-format.ts) and named in the dataset's description. With semicolons, numbers may use a
+// decimal comma ("1,5"), as the locales that write such files do.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DatasetError } from './dataset';
-import { parseCsv } from './csv-format';
+import { DELIMITER_NAMES, detectDelimiter, parseCsv } from './csv-format';
+import { decodeCsvBytes } from './csv-decode';
+import { compareClassNames, normalizeClassName } from './class-names';
 import type { SourceData, SourceSplit } from './source-data';
 
 interface CsvTable {
@@ -16,20 +22,25 @@ interface CsvTable {
   features: Float32Array;
   labels: string[];
   lines: number[];
+  /** How the file was read, e.g. "UTF-8, comma-separated". */
+  format: string;
 }
 
 async function readCsvTable(file: string, labelColumn: string, featureNames?: string[]): Promise<CsvTable> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await fs.readFile(file, 'utf8');
+    bytes = await fs.readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new DatasetError(code === 'ENOENT' ? `CSV file not found: ${file}` : `cannot read CSV file ${file}: ${(error as Error).message}`);
   }
-  const rows = parseCsv(text, file);
+  const { text, encoding } = decodeCsvBytes(bytes, file);
+  const delimiter = detectDelimiter(text);
+  const decimalComma = delimiter === ';';
+  const rows = parseCsv(text, file, delimiter);
   if (rows.length === 0) throw new DatasetError(`CSV file ${file} is empty; expected a header row and data rows`);
-  const header = rows[0].cells.map((c) => c.trim());
-  const labelIndex = header.indexOf(labelColumn);
+  const header = rows[0].cells.map((c) => c.trim().normalize('NFC'));
+  const labelIndex = header.indexOf(labelColumn.normalize('NFC'));
   if (labelIndex < 0) {
     throw new DatasetError(`CSV file ${file} has no label column "${labelColumn}"; its columns are: ${header.join(', ')}`);
   }
@@ -51,24 +62,25 @@ async function readCsvTable(file: string, labelColumn: string, featureNames?: st
     }
     columnOf.forEach((col, f) => {
       const raw = row.cells[col].trim();
-      const value = raw === '' ? NaN : Number(raw);
+      const value = raw === '' ? NaN : Number(decimalComma && /^[+-]?\d*,\d+(e[+-]?\d+)?$/i.test(raw) ? raw.replace(',', '.') : raw);
       if (!Number.isFinite(value)) {
         throw new DatasetError(`CSV file ${file}, line ${row.line}, column "${header[col]}": "${raw}" is not a number`);
       }
       features[r * names.length + f] = value;
     });
-    const label = row.cells[labelIndex].trim();
+    const label = normalizeClassName(row.cells[labelIndex].trim());
     if (label === '') throw new DatasetError(`CSV file ${file}, line ${row.line}: the label column "${labelColumn}" is empty`);
     labels.push(label);
     lines.push(row.line);
   });
-  return { file, featureNames: names, features, labels, lines };
+  const format = `${encoding}, ${DELIMITER_NAMES[delimiter]}-separated${decimalComma ? ', decimal commas accepted' : ''}`;
+  return { file, featureNames: names, features, labels, lines, format };
 }
 
 function orderClassNames(labels: Iterable<string>): string[] {
   const distinct = [...new Set(labels)];
   const numeric = distinct.every((l) => Number.isFinite(Number(l)));
-  return numeric ? distinct.sort((a, b) => Number(a) - Number(b)) : distinct.sort();
+  return numeric ? distinct.sort((a, b) => Number(a) - Number(b)) : distinct.sort(compareClassNames);
 }
 
 function toSplit(table: CsvTable, classIndex: Map<string, number>): SourceSplit {
@@ -89,7 +101,7 @@ export async function loadCsvFiles(file: string, labelColumn: string, testFile?:
   }
   const classIndex = new Map(classNames.map((n, i) => [n, i]));
   return {
-    description: `CSV ${path.basename(file)} (${train.featureNames.length} features)`,
+    description: `CSV ${path.basename(file)} (${train.featureNames.length} features; ${train.format}${test && test.format !== train.format ? `; test file ${test.format}` : ''})`,
     classNames,
     shape: [train.featureNames.length],
     train: toSplit(train, classIndex),

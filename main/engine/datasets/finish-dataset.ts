@@ -7,6 +7,7 @@ import { createRng, shuffledIndices, type Rng } from '../rng';
 import { DatasetError, sampleSize, type Dataset, type Split } from './dataset';
 import { transformImage, type ImageShape } from './image-transform';
 import type { DatasetOptions, SourceData, SourceSplit } from './source-data';
+import { normalizeClassName } from './class-names';
 
 export const DEFAULT_TEST_SPLIT = 0.2;
 
@@ -27,7 +28,8 @@ export function selectClasses(
   }
   const kept: string[] = [];
   for (const item of wanted) {
-    const index = typeof item === 'number' ? item : classNames.indexOf(item);
+    // Spec class names match in NFC, as dataset class names are (see class-names.ts).
+    const index = typeof item === 'number' ? item : classNames.findIndex((n) => normalizeClassName(n) === normalizeClassName(item));
     if (index < 0 || index >= classNames.length) {
       const what = typeof item === 'number' ? `class index ${item}` : `class "${item}"`;
       throw new DatasetError(

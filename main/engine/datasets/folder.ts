@@ -2,6 +2,8 @@
 // each with one sub-folder per class. Images are decoded and resized with sharp.
 //
 // Choices, documented for users in the spec docs:
+// - Class names are the sub-folder names in Unicode NFC (macOS stores them decomposed), in
+//   code-unit order: the same classes in the same order on every OS and locale.
 // - Files are taken by extension (png, jpg/jpeg, webp, gif (first frame), tif/tiff, avif,
 //   bmp); other files (README, .DS_Store, …) are ignored. sharp's prebuilt libvips cannot
 //   read BMP, so .bmp files are reported as skipped rather than silently ignored.
@@ -17,6 +19,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { DatasetError } from './dataset';
+import { compareClassNames, normalizeClassName } from './class-names';
 import type { SourceData, SourceSplit } from './source-data';
 
 export const MAX_DEFAULT_IMAGE_SIDE = 64;
@@ -31,9 +34,24 @@ interface ImageFile {
   label: number;
 }
 
-async function listDirs(folder: string): Promise<string[]> {
+/**
+ * Sub-folders of `folder` as class names (NFC, code-unit order) mapped to their names on disk,
+ * which differ on macOS (NFD). Two folders that are the same name in different Unicode forms
+ * (possible on Linux) would be one class, so they are refused.
+ */
+async function listDirs(folder: string): Promise<Map<string, string>> {
   const entries = await fs.readdir(folder, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  const byName = new Map<string, string>();
+  for (const entry of entries) {
+    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+    const name = normalizeClassName(entry.name);
+    const earlier = byName.get(name);
+    if (earlier !== undefined) {
+      throw new DatasetError(`image folder ${folder} has two sub-folders named "${name}" (in different Unicode forms); rename one`);
+    }
+    byName.set(name, entry.name);
+  }
+  return new Map([...byName].sort(([a], [b]) => compareClassNames(a, b)));
 }
 
 async function listImages(folder: string): Promise<string[]> {
@@ -45,15 +63,17 @@ async function listImages(folder: string): Promise<string[]> {
   return entries
     .filter((e) => e.isFile() && !e.name.startsWith('.') && IMAGE_EXTENSIONS.has(path.extname(e.name).toLowerCase()))
     .map((e) => e.name)
-    .sort();
+    .sort(compareClassNames);
 }
 
-async function collectClassFolders(root: string, sub: string, classNames: string[]): Promise<ImageFile[]> {
+async function collectClassFolders(root: string, sub: string, classNames: string[], onDisk: Map<string, string>): Promise<ImageFile[]> {
   const files: ImageFile[] = [];
   for (const [label, name] of classNames.entries()) {
-    const dir = path.join(root, sub, name);
+    const folderName = onDisk.get(name);
+    if (folderName === undefined) continue;
+    const dir = path.join(root, sub, folderName);
     const images = await listImages(dir);
-    for (const image of images) files.push({ file: path.join(dir, image), id: path.posix.join(...[sub, name, image].filter(Boolean)), label });
+    for (const image of images) files.push({ file: path.join(dir, image), id: path.posix.join(...[sub, name, image.normalize('NFC')].filter(Boolean)), label });
   }
   return files;
 }
@@ -63,24 +83,26 @@ async function describeLayout(root: string): Promise<{ classNames: string[]; tra
   if (!stat) throw new DatasetError(`image folder not found: ${root}`);
   if (!stat.isDirectory()) throw new DatasetError(`image folder path is not a folder: ${root}`);
   const dirs = await listDirs(root);
-  const split = dirs.includes('train') && dirs.includes('test');
+  const split = dirs.get('train') === 'train' && dirs.get('test') === 'test';
   const classRoot = split ? path.join(root, 'train') : root;
-  const classNames = await listDirs(classRoot);
+  const trainFolders = await listDirs(classRoot);
+  const classNames = [...trainFolders.keys()];
   if (classNames.length === 0) {
     throw new DatasetError(`image folder ${classRoot} has no class sub-folders; expected one sub-folder of images per class${split ? '' : ' (or train/ and test/ each holding them)'}`);
   }
   if (classNames.length === 1) {
     throw new DatasetError(`image folder ${classRoot} has only one class sub-folder (${classNames[0]}); need at least two classes`);
   }
-  const train = await collectClassFolders(root, split ? 'train' : '', classNames);
+  const train = await collectClassFolders(root, split ? 'train' : '', classNames, trainFolders);
   let test: ImageFile[] | undefined;
   if (split) {
     const testRoot = path.join(root, 'test');
-    const unknown = (await listDirs(testRoot)).filter((n) => !classNames.includes(n));
+    const testFolders = await listDirs(testRoot);
+    const unknown = [...testFolders.keys()].filter((n) => !trainFolders.has(n));
     if (unknown.length > 0) {
       throw new DatasetError(`image folder ${testRoot} has class sub-folders not in ${classRoot}: ${unknown.join(', ')}`);
     }
-    test = await collectClassFolders(root, 'test', classNames);
+    test = await collectClassFolders(root, 'test', classNames, testFolders);
     if (test.length === 0) throw new DatasetError(`image folder ${testRoot} has no images in its class sub-folders`);
   }
   if (train.length === 0) throw new DatasetError(`image folder ${classRoot} has class sub-folders but no images in them`);

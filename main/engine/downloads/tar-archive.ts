@@ -1,7 +1,9 @@
 // Extracts a .tar.gz (the CIFAR-10 binary archive) with nothing but zlib: a streaming reader
 // for ustar/GNU/pax tar, so a 170 MB archive never sits in memory whole. Only regular files
 // and folders are written; links and devices are skipped, and any entry whose path would
-// leave the destination folder (absolute, or through "..") is refused.
+// leave the destination folder (absolute, or through "..") is refused, as are names Windows
+// cannot hold (CON, "a:b", "name.") and names that differ only in case, which Windows and
+// macOS would write over each other: an archive extracts to the same files on every OS.
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -30,6 +32,7 @@ export async function extractTarGz(archive: string, destFolder: string): Promise
   let ended = false;
   // Names for the next entry from a GNU long-name ('L') or pax ('x') header.
   let nextName: string | undefined;
+  const collisions = new PathCollisions();
 
   const openEntry = async (header: Buffer): Promise<OpenEntry> => {
     const size = readSize(header, bad);
@@ -53,6 +56,14 @@ export async function extractTarGz(archive: string, destFolder: string): Promise
     if (type !== '0' && type !== '5' && type !== '7') return ignore();
     const relative = safeRelativePath(name);
     if (relative === null) throw bad(`entry "${name}" would be written outside ${destFolder}`);
+    for (const part of relative === '' ? [] : relative.split(path.sep)) {
+      const problem = unportableNamePart(part);
+      if (problem) throw bad(`entry "${name}" cannot be written on every system: ${problem}`);
+    }
+    const earlier = relative === '' ? null : collisions.clash(relative);
+    if (earlier !== null) {
+      throw bad(`entries "${earlier}" and "${name}" differ only in case (or Unicode form); on Windows and macOS one would overwrite the other`);
+    }
     // "./" names the destination itself.
     if (relative === '') {
       if (type === '5') return ignore();
@@ -177,4 +188,39 @@ function safeRelativePath(name: string): string | null {
   const parts = cleaned.split('/').filter((p) => p !== '' && p !== '.');
   if (parts.includes('..')) return null;
   return parts.join(path.sep);
+}
+
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
+
+/**
+ * Why a path component cannot be written as-is on Windows, or null when it can. Archives are
+ * held to this on every OS, so one archive extracts to the same files everywhere.
+ */
+export function unportableNamePart(part: string): string | null {
+  if (WINDOWS_RESERVED.test(part)) return `"${part}" is a device name reserved on Windows`;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (/[\x00-\x1f<>:"|?*]/.test(part)) return `"${part}" holds a character Windows forbids in names (: < > " | ? * or a control character)`;
+  if (/[. ]$/.test(part)) return `"${part}" ends with a dot or a space, which Windows drops`;
+  return null;
+}
+
+/**
+ * Remembers every written path and its folders, compared as Windows and macOS compare them
+ * (ignoring case and Unicode normalisation), and says when a new one would land on an earlier
+ * one that is spelled differently: there the second would overwrite or merge with the first.
+ */
+class PathCollisions {
+  private readonly seen = new Map<string, string>();
+
+  clash(relative: string): string | null {
+    const parts = relative.split(path.sep);
+    for (let i = 1; i <= parts.length; i++) {
+      const spelled = parts.slice(0, i).join('/');
+      const key = spelled.normalize('NFC').toLowerCase();
+      const earlier = this.seen.get(key);
+      if (earlier === undefined) this.seen.set(key, spelled);
+      else if (earlier !== spelled) return earlier;
+    }
+    return null;
+  }
 }

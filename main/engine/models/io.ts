@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { syncFolder, writeFileAtomic } from '../atomic-file';
 import { ModelError } from './model-error';
+import { isWithinFolder, pathFor } from '../../folder-containment';
 
 export const MODEL_JSON_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
@@ -120,6 +121,21 @@ async function readModelJson(modelJsonPath: string): Promise<tf.io.ModelJSON> {
   return json as tf.io.ModelJSON;
 }
 
+/**
+ * The file a manifest's relative weights path names inside `folder`, or null when it would
+ * leave the folder: absolute paths, `..`, and on any OS the Windows forms that resolve
+ * elsewhere (`D:x` is relative to drive D's current folder, a leading backslash to the current drive's root),
+ * so a model.json reads the same files wherever it is opened.
+ */
+export function weightsFileInFolder(folder: string, relative: string, platform: NodeJS.Platform = process.platform): string | null {
+  if (relative === '' || /^[a-zA-Z]:/.test(relative) || /^[\\/]/.test(relative)) return null;
+  const p = pathFor(platform);
+  const parts = relative.split(/[\\/]+/);
+  if (parts.includes('..')) return null;
+  const file = p.resolve(folder, ...parts);
+  return isWithinFolder(folder, file, platform) && file !== p.resolve(folder) ? file : null;
+}
+
 /** Reads every weights file the manifest lists, relative to model.json, and checks their total size. */
 async function readWeights(
   manifest: tf.io.WeightsManifestConfig,
@@ -129,11 +145,9 @@ async function readWeights(
   const buffers: ArrayBuffer[] = [];
   for (const group of manifest) {
     for (const relative of group.paths) {
-      const file = path.resolve(folder, relative);
       // A model.json must not make us read files outside its own folder.
-      if (path.relative(folder, file).startsWith('..') || path.isAbsolute(relative)) {
-        throw new ModelError(`${modelJsonPath} lists weights file "${relative}" outside its folder`);
-      }
+      const file = weightsFileInFolder(folder, relative);
+      if (file === null) throw new ModelError(`${modelJsonPath} lists weights file "${relative}" outside its folder`);
       const data = await fs.readFile(file).catch((error: NodeJS.ErrnoException) => {
         throw new ModelError(
           error.code === 'ENOENT'

@@ -29,7 +29,9 @@ export function comparisonToCsv(comparison: Comparison): string {
     ];
     lines.push(fields.map(csvField).join(','));
   });
-  return lines.join('\r\n') + '\r\n';
+  // A UTF-8 byte-order mark first: Excel reads a CSV without one in the locale's code page
+  // and garbles non-ASCII run and experiment names.
+  return '\ufeff' + lines.join('\r\n') + '\r\n';
 }
 
 export function comparisonFileName(runIds: readonly string[], now = new Date()): string {

@@ -76,9 +76,14 @@ describe('metric table', () => {
 });
 
 describe('comparison CSV', () => {
-  const table = parseCsv(comparisonToCsv(comparison));
+  const text = comparisonToCsv(comparison);
+  const table = parseCsv(text.slice(1));
   const [header, ...rows] = table;
   const column = (name: string) => rows.map((r) => r[header.indexOf(name)]);
+
+  it('starts with a UTF-8 byte-order mark, so Excel shows non-ASCII names', () => {
+    expect(text.startsWith('\ufeffrun_id,')).toBe(true);
+  });
 
   it('has one row per run with identity, metrics and every parameter', () => {
     expect(rows).toHaveLength(3);

@@ -26,7 +26,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-cli-'));
 });
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 }));
 
 describe('transfer-lab CLI', () => {
   it('runs an experiment and prints the results as JSON', async () => {
@@ -66,7 +66,7 @@ describe('transfer-lab CLI', () => {
     expect(imported.stdout).toMatch(/^imported run [0-9a-z]{26} \(target, completed\)/);
     const listed = JSON.parse((await cli(['runs', '--json'], { TRANSFER_LAB_HOME: otherHome })).stdout);
     expect(listed.rows[0].testAccuracy).toBe(target.evaluation.accuracy);
-    fs.rmSync(otherHome, { recursive: true, force: true });
+    fs.rmSync(otherHome, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('answers bad input with one clear line and a non-zero exit', async () => {
@@ -104,7 +104,8 @@ describe('transfer-lab CLI', () => {
     expect(out.runs[0].error).toMatch(/no-such-folder/);
   });
 
-  it('Ctrl-C cancels a run cleanly: exit 130, the run cancelled with its epochs kept', async () => {
+  // A test cannot press Ctrl-C for a child on Windows: child.kill('SIGINT') there is TerminateProcess.
+  it.skipIf(process.platform === 'win32')('Ctrl-C cancels a run cleanly: exit 130, the run cancelled with its epochs kept (POSIX only: Windows has no SIGINT a test can send)', async () => {
     const spec = path.join(dir, 'long.json');
     fs.writeFileSync(spec, JSON.stringify(longSourceSpec(500)));
     const child = spawn(process.execPath, [bin, 'run', spec], { env: { ...process.env, TRANSFER_LAB_HOME: dir } });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDataset, previewDataset, standardizeFeatures } from '../../../main/engine/datasets';
-import { parseCsv } from '../../../main/engine/datasets/csv-format';
+import { detectDelimiter, parseCsv } from '../../../main/engine/datasets/csv-format';
 import { makeTempDir, writeFile } from '../../fixtures/dataset-files';
 
 const temp = makeTempDir();
@@ -85,6 +85,74 @@ describe('csv', () => {
     const s = preview.samples[0];
     expect(s.kind).toBe('features');
     if (s.kind === 'features') expect(s.values).toHaveLength(3);
+  });
+});
+
+describe('csv files from spreadsheets', () => {
+  const cp1252 = (text: string) => Buffer.from(Array.from(text, (ch) => ({ '\u00e9': 0xe9, '\u00e8': 0xe8, '\u20ac': 0x80 })[ch] ?? ch.charCodeAt(0)));
+  const utf16 = (text: string, bigEndian: boolean) => {
+    const le = Buffer.from('\ufeff' + text, 'utf16le');
+    return bigEndian ? Buffer.from(le).swap16() : le;
+  };
+  const lines = ['x;label', '1,5;caf\u00e9', '2;caf\u00e8', '3,25;caf\u00e9', '4;caf\u00e8', '-0,5;\u20ac'];
+
+  it('reads Excel\'s Windows-1252 CSV with semicolons and decimal commas, keeping caf\u00e9 and caf\u00e8 apart', async () => {
+    writeFile(at('excel-fr.csv'), cp1252(lines.join('\r\n')));
+    const ds = await loadDataset({ kind: 'csv', path: at('excel-fr.csv'), label: 'label', testSplit: 0 }, { seed: 1 });
+    expect(ds.classNames).toEqual(['caf\u00e8', 'caf\u00e9', '\u20ac']);
+    expect(ds.description).toBe('CSV excel-fr.csv (1 features; Windows-1252, semicolon-separated, decimal commas accepted)');
+    const byLine = new Map([ds.train, ds.test].flatMap((split) => split.ids.map((id, k) => [id, [split.x[k], ds.classNames[split.y[k]]]] as const)));
+    expect(byLine.get('excel-fr.csv:2')).toEqual([1.5, 'caf\u00e9']);
+    expect(byLine.get('excel-fr.csv:4')).toEqual([3.25, 'caf\u00e9']);
+    expect(byLine.get('excel-fr.csv:6')).toEqual([-0.5, '\u20ac']);
+  });
+
+  it('reads UTF-16 with a byte-order mark (PowerShell, Excel "Unicode text") with tabs, and UTF-8 with a BOM', async () => {
+    const tabbed = ['x\tlabel', '1\tcaf\u00e9', '2\tcaf\u00e8', '3\t\u{1F600}'].join('\r\n');
+    for (const [name, bytes, encoding] of [
+      ['le.csv', utf16(tabbed, false), 'UTF-16 LE'],
+      ['be.csv', utf16(tabbed, true), 'UTF-16 BE'],
+      ['bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(tabbed)]), 'UTF-8'],
+    ] as const) {
+      writeFile(at(name), bytes);
+      const ds = await loadDataset({ kind: 'csv', path: at(name), label: 'label', testSplit: 0 }, { seed: 1 });
+      expect(ds.classNames, name).toEqual(['caf\u00e8', 'caf\u00e9', '\u{1F600}']);
+      expect(ds.description).toBe(`CSV ${name} (1 features; ${encoding}, tab-separated)`);
+    }
+  });
+
+  it('says which were used for plain UTF-8 with commas, and NFC-normalises labels', async () => {
+    writeFile(at('plain.csv'), 'x,label\n1,cafe\u0301\n2,caf\u00e9\n3,tea\n');
+    const ds = await loadDataset({ kind: 'csv', path: at('plain.csv'), label: 'label', testSplit: 0 }, { seed: 1 });
+    expect(ds.classNames).toEqual(['caf\u00e9', 'tea']);
+    expect(ds.description).toBe('CSV plain.csv (1 features; UTF-8, comma-separated)');
+  });
+
+  it('refuses bytes it cannot decode, naming the line, rather than merging classes', async () => {
+    // UTF-8 with one stray Windows-1252 byte on line 3: damaged, not a guess.
+    writeFile(at('mixed.csv'), Buffer.concat([Buffer.from('x,label\n1,caf\u00e9\n2,caf'), Buffer.from([0xe8]), Buffer.from('\n')]));
+    await expect(loadDataset({ kind: 'csv', path: at('mixed.csv'), label: 'label' }, { seed: 1 })).rejects.toThrow(
+      /mixed\.csv, line 3: bytes that are not valid UTF-8 in a file that is otherwise UTF-8/,
+    );
+    // 0x81 is undefined in Windows-1252.
+    writeFile(at('undefined.csv'), Buffer.concat([Buffer.from('x,label\n1,a\n2,b'), Buffer.from([0x81]), Buffer.from('\n')]));
+    await expect(loadDataset({ kind: 'csv', path: at('undefined.csv'), label: 'label' }, { seed: 1 })).rejects.toThrow(
+      /undefined\.csv, line 3: byte 0x81 is neither UTF-8 nor Windows-1252 text/,
+    );
+    // UTF-16 that lost its byte-order mark.
+    writeFile(at('no-bom.csv'), Buffer.from('x,label\n1,a\n', 'utf16le'));
+    await expect(loadDataset({ kind: 'csv', path: at('no-bom.csv'), label: 'label' }, { seed: 1 })).rejects.toThrow(
+      /no-bom\.csv, line 1: a NUL byte; the file looks like UTF-16 without a byte-order mark/,
+    );
+  });
+});
+
+describe('detectDelimiter', () => {
+  it('picks the delimiter the header uses most, outside quotes', () => {
+    expect(detectDelimiter('a,b,c\n1;2;3')).toBe(',');
+    expect(detectDelimiter('\n\na;b;"c,d,e"\n')).toBe(';');
+    expect(detectDelimiter('a\tb\n')).toBe('\t');
+    expect(detectDelimiter('label\n1\n')).toBe(',');
   });
 });
 

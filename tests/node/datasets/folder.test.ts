@@ -107,6 +107,29 @@ describe('folder', () => {
     await expect(loadDataset({ kind: 'folder', path: at('no-images') }, { seed: 1 })).rejects.toThrow(/no-images has class sub-folders but no images/);
   });
 
+  it('names classes in NFC whatever form the folder names are stored in (macOS: NFD), in the same order on every machine', async () => {
+    // Folders as macOS stores them: decomposed. NFD "café" sorts before "cafz", NFC after it.
+    const nfd = 'cafe\u0301';
+    await writeSolidImage(at('unicode', nfd, 'a.png'), RED);
+    await writeSolidImage(at('unicode', 'cafz', 'b.png'), BLUE);
+    await writeSolidImage(at('unicode', 'bag e\u0301', 'c.png'), BLUE);
+    const ds = await loadDataset({ kind: 'folder', path: at('unicode'), testSplit: 0, classes: ['bag \u00e9', 'caf\u00e9'] }, { seed: 1 });
+    expect(ds.classNames).toEqual(['bag \u00e9', 'caf\u00e9']);
+    expect([...ds.train.ids, ...ds.test.ids].sort()).toEqual(['bag \u00e9/c.png', 'caf\u00e9/a.png']);
+    const all = await loadDataset({ kind: 'folder', path: at('unicode'), testSplit: 0 }, { seed: 1 });
+    expect(all.classNames).toEqual(['bag \u00e9', 'caf\u00e9', 'cafz'].sort());
+    expect(all.classNames).toEqual(['bag \u00e9', 'cafz', 'caf\u00e9']);
+    // The same name in the other form: macOS (APFS) finds the existing folder; Linux and
+    // Windows make a second folder, which would be the same class, so loading refuses it.
+    await writeSolidImage(at('unicode', 'caf\u00e9', 'd.png'), RED);
+    if (process.platform === 'darwin') {
+      const merged = await loadDataset({ kind: 'folder', path: at('unicode'), testSplit: 0, classes: ['caf\u00e9', 'cafz'] }, { seed: 1 });
+      expect([...merged.train.ids, ...merged.test.ids].filter((id) => id.startsWith('caf\u00e9/')).sort()).toEqual(['caf\u00e9/a.png', 'caf\u00e9/d.png']);
+    } else {
+      await expect(loadDataset({ kind: 'folder', path: at('unicode') }, { seed: 1 })).rejects.toThrow(/two sub-folders named "caf\u00e9" \(in different Unicode forms\)/);
+    }
+  });
+
   it('reports progress and previews samples as PNG data URLs', async () => {
     const progress: [number, number][] = [];
     const preview = await previewDataset({ kind: 'folder', path: at('flat') }, { seed: 1, perClass: 1, onProgress: (d, t) => progress.push([d, t]) });

@@ -230,7 +230,7 @@ describe('dense trainer', () => {
     const [b] = batches(1, 4, 1);
     expect(() => trainer.step(b.x, b.y, 4)).toThrow(/did not respond for 0\.2 s/);
     await trainer.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('declines models and optimizers it does not cover', async () => {

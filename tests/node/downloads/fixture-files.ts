@@ -32,6 +32,21 @@ export function idxSetFiles(train: number, test: number, side = 28): Record<stri
   };
 }
 
+/**
+ * The system's tar: GNU tar on Linux, bsdtar (libarchive) on macOS and Windows. On Windows it
+ * is named by its full path, since Git's GNU tar may come first on the PATH there and reads
+ * "C:" in an archive path as a remote host. `gnuFormat` is what each calls the GNU format.
+ * `run` sets COPYFILE_DISABLE so macOS's tar adds no "._name" entries for extended attributes.
+ */
+export function systemTar(): { gnuFormat: string; run: (args: string[]) => void } {
+  const command = process.platform === 'win32' ? path.join(process.env.SystemRoot ?? 'C:\\Windows', 'System32', 'tar.exe') : 'tar';
+  const version = execFileSync(command, ['--version'], { encoding: 'utf8' });
+  return {
+    gnuFormat: /bsdtar/.test(version) ? 'gnutar' : 'gnu',
+    run: (args) => void execFileSync(command, args, { env: { ...process.env, COPYFILE_DISABLE: '1' } }),
+  };
+}
+
 /** cifar-10-binary.tar.gz as the real one is laid out (cifar-10-batches-bin/…), built with `tar`. */
 export function cifarArchive(workDir: string, perBatch: number): Buffer {
   const folder = path.join(workDir, 'cifar-10-batches-bin');
@@ -41,7 +56,7 @@ export function cifarArchive(workDir: string, perBatch: number): Buffer {
   fs.writeFileSync(path.join(folder, 'test_batch.bin'), cifarBatchBytes(labels(perBatch, 0)));
   fs.writeFileSync(path.join(folder, 'batches.meta.txt'), 'airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n');
   const archive = path.join(workDir, 'cifar-10-binary.tar.gz');
-  execFileSync('tar', ['-czf', archive, '-C', workDir, 'cifar-10-batches-bin']);
+  systemTar().run(['-czf', archive, '-C', workDir, 'cifar-10-batches-bin']);
   return fs.readFileSync(archive);
 }
 

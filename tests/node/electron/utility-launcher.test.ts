@@ -79,6 +79,8 @@ describe('utilityLauncher', () => {
     expect(children[0].options.stdio).toBe('pipe');
     expect(children[0].options.env).toEqual({ PATH: '/bin', TRANSFER_LAB_HOME: '/data' });
     expect(workerEnvironment({ NODE_OPTIONS: 'x' })).toEqual({});
+    // Windows reads environment names without regard to case.
+    expect(workerEnvironment({ Node_Options: '--require x.js', electron_run_as_node: '1', Path: 'C:\\Windows' })).toEqual({ Path: 'C:\\Windows' });
   });
 
   it('queues messages until the process has spawned, then relays both ways', () => {

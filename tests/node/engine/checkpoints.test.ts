@@ -21,7 +21,7 @@ let dir: string;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-checkpoints-'));
 });
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 }));
 
 const shape: [number, number, number] = [6, 6, 1];
 const train = bandedSplit(20, shape, 2, 1);

@@ -20,7 +20,7 @@ beforeEach(() => {
 afterEach(async () => {
   await app?.close();
   app = undefined;
-  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
 });
 
 function epochsOf(app: AppContext, experimentId: string, runId: string): number[] {

@@ -139,5 +139,11 @@ describe('loadModel', () => {
     json.weightsManifest[0].paths = ['../no-weights/weights.bin'];
     await fs.writeFile(jsonPath, JSON.stringify(json));
     await expect(loadModel(folder)).rejects.toThrow(/lists weights file "\.\.\/no-weights\/weights\.bin" outside its folder/);
+    // Windows' drive-relative and root-relative forms are refused on every OS.
+    for (const listed of ['D:weights.bin', 'C:\\weights.bin', '\\weights.bin', '..\\weights.bin', 'sub\\..\\..\\weights.bin']) {
+      json.weightsManifest[0].paths = [listed];
+      await fs.writeFile(jsonPath, JSON.stringify(json));
+      await expect(loadModel(folder), listed).rejects.toThrow(`lists weights file "${listed}" outside its folder`);
+    }
   });
 });

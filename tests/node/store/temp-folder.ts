@@ -12,5 +12,5 @@ export function tempFolder(prefix = 'transfer-lab-store-'): string {
 }
 
 export function removeTempFolders(): void {
-  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
 }

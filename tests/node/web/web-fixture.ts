@@ -32,7 +32,7 @@ export async function startWebFixture(options: { stepIntervalMs?: number } = {})
       await server.close();
       if (previousHome === undefined) delete process.env.TRANSFER_LAB_HOME;
       else process.env.TRANSFER_LAB_HOME = previousHome;
-      fs.rmSync(home, { recursive: true, force: true });
+      fs.rmSync(home, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }
