@@ -93,6 +93,15 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `transfer-lab runs | head -1`: once the reader has gone, there is nobody to tell anything to.
+// Stop quietly instead of dying on EPIPE with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -6,6 +6,7 @@ import { ExperimentError, type StartedExperiment } from '../services/experiments
 import { UserError } from './user-error';
 import { ProgressPrinter } from './progress-printer';
 import { formatPercent } from './format';
+import { onStopRequest } from './stop-signals';
 
 export interface ContinueOptions {
   db?: string;
@@ -39,13 +40,12 @@ async function follow(options: ContinueOptions, begin: (app: AppContext) => Prom
     const unsubscribe = app.supervisor.subscribe((event) => {
       if (event.experimentId === started.experimentId) printer.handle(event);
     });
-    const onSigint = () => {
-      process.stderr.write('\nCancelling…\n');
+    const stopListening = onStopRequest(() => {
+      process.stderr.write('\nCancelling… (press Ctrl-C again to stop at once)\n');
       app.experiments.cancel(started.experimentId);
-    };
-    process.on('SIGINT', onSigint);
+    });
     const outcome = await started.done;
-    process.off('SIGINT', onSigint);
+    stopListening();
     unsubscribe();
     printer.finish();
 

@@ -3,7 +3,7 @@
 // an out-of-memory in training takes down only the worker; the supervisor then records
 // the run as failed with the reason. Cancelling asks the worker first and kills it after
 // a grace period.
-import type { FromWorker, Job, PhaseStarted } from './protocol';
+import type { FromWorker, Job, PhaseStarted, WorkerIdentity } from './protocol';
 import type { RunStatus } from './roles';
 import type { StepProgress, EpochMetrics } from '../engine/train';
 import type { Evaluation } from '../engine/evaluate';
@@ -20,7 +20,11 @@ export interface MetricPoint {
 
 /** Where the supervisor writes what happens; the store implements it. */
 export interface RunRecorder {
-  runStarted(runId: string, info: PhaseStarted, ownerPid: number): void;
+  /**
+   * A run began training. Its owner is the recorder's process (the supervisor); `worker` is
+   * the process that trains it, so a worker that outlives a dead supervisor can be found.
+   */
+  runStarted(runId: string, info: PhaseStarted, worker: WorkerIdentity | null): void;
   appendMetrics(runId: string, points: MetricPoint[]): void;
   saveEvaluation(runId: string, evaluation: Evaluation): void;
   addArtifact(runId: string, kind: string, path: string, sizeBytes: number): void;
@@ -129,6 +133,7 @@ class JobTracker {
   private killTimer?: NodeJS.Timeout;
   private settled = false;
   private failure?: string;
+  private workerIdentity: WorkerIdentity | null = null;
 
   constructor(
     private readonly job: Job,
@@ -158,13 +163,15 @@ class JobTracker {
     const experimentId = this.job.experimentId;
     switch (message.type) {
       case 'ready':
+        this.workerIdentity = message.process ?? (this.worker.pid ? { pid: this.worker.pid, startedAt: null } : null);
+        return;
       case 'log':
         return;
       case 'download-progress':
         this.emit({ type: 'download-progress', experimentId, name: message.name, file: message.file, received: message.received, total: message.total });
         return;
       case 'phase-started':
-        this.recorder.runStarted(message.runId, message, this.worker.pid ?? process.pid);
+        this.recorder.runStarted(message.runId, message, this.workerIdentity);
         this.setStatus(message.runId, 'running');
         return;
       case 'step': {
