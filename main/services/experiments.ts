@@ -175,9 +175,10 @@ export class ExperimentService {
     const lastRecorded = recorded.length ? Math.max(...recorded) : before;
     if (info.epoch <= lastRecorded) return;
     if (info.epoch > lastRecorded + 1) {
+      const missing = info.epoch - 1 === lastRecorded + 1 ? `epoch ${lastRecorded + 1} was` : `epochs ${lastRecorded + 1}–${info.epoch - 1} were`;
       throw new ExperimentError(
         `run ${run.id}'s checkpoint is at epoch ${info.epoch} but its recorded history ends at epoch ${lastRecorded}: ` +
-          `epochs ${lastRecorded + 1}–${info.epoch - 1} were trained without being recorded, so it cannot be resumed faithfully; run the experiment again`,
+          `${missing} trained without being recorded, so it cannot be continued faithfully; run the experiment again`,
       );
     }
     const m = info.metrics;
