@@ -2,7 +2,7 @@
 // and report on it. Transport-free: the CLI, Electron IPC and browser mode all call this.
 import fs from 'node:fs';
 import { parseExperimentSpec, type ExperimentSpec } from '../engine/spec';
-import { checkpointFolders, readCheckpointInfo, type CheckpointInfo } from '../engine/checkpoints';
+import { checkpointFolders, readCheckpointInfo, tidyCheckpointFolder, type CheckpointInfo } from '../engine/checkpoints';
 import type { Store, Run } from '../store';
 import type { Supervisor, JobOutcome } from '../training/supervisor';
 import type { Continuation, Job, PhasePlan } from '../training/protocol';
@@ -132,6 +132,8 @@ export class ExperimentService {
     if (supervisor.get(run.experimentId)) {
       throw new ExperimentError(`experiment ${run.experimentId} is still running; wait for it to finish before continuing run ${run.id}`);
     }
+    // A crash during a checkpoint write leaves temporary and .previous folders: tidy them first.
+    if (run.runDir) tidyCheckpointFolder(run.runDir);
     const checkpointDir = run.runDir ? checkpointFolders(run.runDir).last : null;
     const info = checkpointDir ? await readCheckpointInfo(checkpointDir) : null;
     if (!checkpointDir || !info) {

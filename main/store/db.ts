@@ -17,6 +17,8 @@ export type { Database } from 'better-sqlite3';
 export interface OpenOptions {
   /** Mark orphaned queued/running runs as interrupted (default true). */
   recoverOrphans?: boolean;
+  /** Told which runs were just marked interrupted (so their folders can be tidied). */
+  onInterrupted?: (runIds: string[]) => void;
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): Database {
@@ -43,7 +45,10 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     migrate(db, migrations, file);
-    if (options.recoverOrphans !== false) markOrphanedRunsInterrupted(db);
+    if (options.recoverOrphans !== false) {
+      const interrupted = markOrphanedRunsInterrupted(db);
+      if (interrupted.length > 0) options.onInterrupted?.(interrupted);
+    }
     return db;
   } catch (err) {
     db.close();

@@ -114,7 +114,12 @@ describe('resume when the checkpoint and the recorded history disagree', () => {
     const a = app!;
     const { experimentId, runId } = await interruptedRun(a, 2);
     expect(epochsOf(a, experimentId, runId)).toEqual([1, 2]);
+    // What a crash mid-write leaves beside the checkpoints; resume tidies it away.
+    const checkpoints = path.join(a.store.runs.require(runId).runDir!, 'checkpoints');
+    fs.cpSync(path.join(checkpoints, 'last'), path.join(checkpoints, 'last.previous'), { recursive: true });
+    fs.mkdirSync(path.join(checkpoints, `.last.${process.pid}.1700000000000.tmp`));
     const resumed = await a.experiments.resume(runId);
+    expect(fs.readdirSync(checkpoints).sort()).toEqual(['best', 'last']);
     expect((await resumed.done).status).toBe('completed');
     expect(epochsOf(a, experimentId, runId)).toEqual([1, 2, 3]);
     expect(epochsOf(a, experimentId, resumed.runs[0].id)).toEqual([]);
