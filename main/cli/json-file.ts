@@ -41,11 +41,16 @@ export function readJsonFile(file: string, what: 'spec' | 'bundle'): unknown {
   if (stats.size > MAX_JSON_FILE_BYTES) {
     throw new UserError(`${full} is ${(stats.size / 2 ** 20).toFixed(0)} MiB, larger than the ${MAX_JSON_FILE_BYTES / 2 ** 20} MiB a ${what} file may be`);
   }
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(full);
+  } catch (err) {
+    throw new UserError(`cannot read ${full}: ${(err as Error).message}`);
+  }
   let text: string;
   try {
-    text = decodeText(fs.readFileSync(full));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code) throw new UserError(`cannot read ${full}: ${(err as Error).message}`);
+    text = decodeText(bytes);
+  } catch {
     throw new UserError(`${full} is not UTF-8 or UTF-16 text: ${expected}`);
   }
   try {
