@@ -3,7 +3,7 @@
 // `run`; --json prints the new run's report at the end. Ctrl-C cancels the new run cleanly.
 import { createAppContext, type AppContext } from '../services/app-context';
 import { ExperimentError, type StartedExperiment } from '../services/experiments';
-import { UserError } from './user-error';
+import { UserError, isUserInputError } from './user-error';
 import { ProgressPrinter } from './progress-printer';
 import { formatPercent } from './format';
 import { onStopRequest } from './stop-signals';
@@ -50,9 +50,9 @@ async function follow(options: ContinueOptions, begin: (app: AppContext) => Prom
     printer.finish();
 
     const report = app.experiments.report(started.experimentId).runs.find((r) => r.id === run.id);
-    if (options.json) {
-      process.stdout.write(JSON.stringify(report ?? null, null, 2) + '\n');
-    } else {
+    if (options.json) process.stdout.write(JSON.stringify(report ?? null, null, 2) + '\n');
+    if (outcome.status === 'failed' && isUserInputError(outcome.errorCode)) throw new UserError(outcome.error ?? 'the run failed');
+    if (!options.json) {
       const acc = report?.evaluation ? `test accuracy ${formatPercent(report.evaluation.accuracy)}` : report?.error ?? '';
       process.stdout.write(`${run.role.padEnd(8)} ${run.id}  ${outcome.status.padEnd(9)}  ${acc}\n`);
     }

@@ -81,6 +81,7 @@ export function showCommand(idOrPrefix: string, options: { db?: string; json: bo
     out(`dataset      ${inert(run.datasetName ?? '–')}`);
     out(`backend      ${inert(report.backend ?? '–')}`);
     if (run.parentRunId) out(`parent       ${run.parentRunId}`);
+    for (const warning of report.warnings) out(`warning      ${inert(warning)}`);
     for (const e of report.epochs) {
       const val = e.valAccuracy === null ? '' : `  val_acc ${formatPercent(e.valAccuracy)}`;
       out(`  epoch ${e.epoch}: loss ${e.loss?.toFixed(4) ?? '–'}  acc ${e.accuracy === null ? '–' : formatPercent(e.accuracy)}${val}`);

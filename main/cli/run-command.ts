@@ -4,9 +4,10 @@
 // and what was recorded is kept.
 import { createAppContext } from '../services/app-context';
 import { readJsonFile } from './json-file';
+import { UserError, isUserInputError } from './user-error';
 import { onStopRequest } from './stop-signals';
 import { ProgressPrinter } from './progress-printer';
-import { formatPercent } from './format';
+import { formatPercent, inert } from './format';
 
 export interface RunOptions {
   db?: string;
@@ -34,12 +35,16 @@ export async function runCommand(specFile: string, options: RunOptions): Promise
     printer.finish();
 
     const report = app.experiments.report(started.experimentId);
-    if (options.json) {
-      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-    } else {
+    if (options.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    // A mistake in the input found by the worker (an unknown class, a missing file, a freeze
+    // layer the model lacks) is told like one found in the spec: one line, exit 2. The failed
+    // runs stay recorded.
+    if (outcome.status === 'failed' && isUserInputError(outcome.errorCode)) throw new UserError(outcome.error ?? 'the experiment failed');
+    if (!options.json) {
       for (const run of report.runs) {
-        const acc = run.evaluation ? `test accuracy ${formatPercent(run.evaluation.accuracy)}` : run.error ?? '';
+        const acc = run.evaluation ? `test accuracy ${formatPercent(run.evaluation.accuracy)}` : inert(run.error);
         process.stdout.write(`${run.role.padEnd(8)} ${run.id}  ${run.status.padEnd(9)}  ${acc}\n`);
+        for (const warning of run.warnings) process.stdout.write(`${''.padEnd(8)} warning: ${inert(warning)}\n`);
       }
       if (report.transferGain) {
         const g = report.transferGain;

@@ -43,6 +43,8 @@ export type SupervisorEvent =
 export interface JobOutcome {
   status: 'completed' | 'failed' | 'cancelled';
   error?: string;
+  /** The name of the error the worker failed with (e.g. 'DatasetError'); absent when it crashed. */
+  errorCode?: string;
   transferGain?: TransferGain;
 }
 
@@ -133,6 +135,7 @@ class JobTracker {
   private killTimer?: NodeJS.Timeout;
   private settled = false;
   private failure?: string;
+  private failureCode?: string;
   private workerIdentity: WorkerIdentity | null = null;
 
   constructor(
@@ -224,6 +227,7 @@ class JobTracker {
         return;
       case 'failed':
         this.failure = message.message;
+        this.failureCode = message.code;
         this.failRemaining(message.message);
         return;
       case 'done':
@@ -245,10 +249,22 @@ class JobTracker {
     this.settle();
   }
 
+  /**
+   * Fails the runs that had not finished. Phases run in order, so the failing run is the one
+   * running or, when the failure came while preparing it (loading its data, building its
+   * model), the first one queued: it gets the reason itself; the runs after it say which run
+   * they waited for.
+   */
   private failRemaining(reason: string): void {
+    let culprit: string | undefined;
     for (const [runId, status] of this.statuses) {
-      if (status === 'running') this.finish(runId, 'failed', reason);
-      else if (status === 'queued') this.finish(runId, 'failed', `not started: an earlier run of this experiment failed (${reason})`);
+      if (status !== 'running' && status !== 'queued') continue;
+      if (culprit === undefined) {
+        culprit = this.job.phases.find((p) => p.runId === runId)?.role ?? 'earlier';
+        this.finish(runId, 'failed', reason);
+      } else {
+        this.finish(runId, 'failed', `not started: the ${culprit} run failed (${reason})`);
+      }
     }
   }
 
@@ -297,7 +313,7 @@ class JobTracker {
       if (transferGain) this.recorder.saveTransferGain(this.job.experimentId, transferGain);
     }
     this.emit({ type: 'experiment-finished', experimentId: this.job.experimentId, status, transferGain });
-    this.resolve({ status, error: this.failure, transferGain });
+    this.resolve({ status, error: this.failure, errorCode: this.failureCode, transferGain });
   }
 }
 
