@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DatasetError } from './dataset';
 import { parseCsv } from './csv-format';
+import { checkDataFile } from './binary-file';
 import type { SourceData, SourceSplit } from './source-data';
 
 interface CsvTable {
@@ -19,6 +20,7 @@ interface CsvTable {
 }
 
 async function readCsvTable(file: string, labelColumn: string, featureNames?: string[]): Promise<CsvTable> {
+  await checkDataFile(file, 'CSV file'); // a regular file within the data limit, never /dev/zero
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
