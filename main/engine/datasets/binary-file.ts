@@ -7,17 +7,24 @@
 // once); gzip output is decompressed as a stream and stopped as soon as it passes what the
 // header declares or the data limit; and no file larger than the limit is read at all.
 import fs, { promises as fsp } from 'node:fs';
+import os from 'node:os';
 import zlib from 'node:zlib';
 import { DatasetError } from './dataset';
 
-/** How much memory one dataset file may take, unless TRANSFER_LAB_DATA_LIMIT_MB says otherwise. */
-export const DEFAULT_DATA_LIMIT_BYTES = 2 * 2 ** 30;
+/**
+ * How much memory one dataset file, or one dataset as float32, may take unless
+ * TRANSFER_LAB_DATA_LIMIT_MB says otherwise: a quarter of the machine's memory, at least 2 GiB
+ * (room for CIFAR-10 as float32, 0.7 GiB, on any machine).
+ */
+export function defaultDataLimitBytes(): number {
+  return Math.max(2 * 2 ** 30, Math.floor(os.totalmem() / 4 / 2 ** 20) * 2 ** 20);
+}
 
-/** The limit in bytes: TRANSFER_LAB_DATA_LIMIT_MB (whole MiB), else 2 GiB. */
+/** The limit in bytes: TRANSFER_LAB_DATA_LIMIT_MB (whole MiB), else the default. */
 export function dataLimitBytes(): number {
   const text = process.env.TRANSFER_LAB_DATA_LIMIT_MB;
   const mb = text === undefined ? Number.NaN : Number(text);
-  return Number.isInteger(mb) && mb > 0 ? mb * 2 ** 20 : DEFAULT_DATA_LIMIT_BYTES;
+  return Number.isInteger(mb) && mb > 0 ? mb * 2 ** 20 : defaultDataLimitBytes();
 }
 
 export function formatBytes(bytes: number): string {

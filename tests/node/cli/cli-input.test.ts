@@ -8,6 +8,9 @@ import path from 'node:path';
 import { createStore } from '../../../main/store';
 import { importRunBundle } from '../../../main/services/run-bundle';
 import { runsToCsv } from '../../../main/services/runs-csv';
+import { createAppContext } from '../../../main/services/app-context';
+import { createHandlers } from '../../../main/services/handlers';
+import { dispatch } from '../../../main/services/dispatch';
 
 const bin = path.resolve('bin/transfer-lab.js');
 let dir: string;
@@ -110,6 +113,16 @@ describe('run bundles with values the app cannot show', () => {
     expect(refuse(bundle({}, { metrics: [{ name: 'loss', epoch: [1], step: [null], value: [0.5], wallMs: [1e308] }] }))).toMatch(/metrics\[0\]\.wallMs\[0\]/);
     expect(store.runs.list().total).toBe(0);
     store.close();
+  });
+
+  it('answers browser mode and the desktop app with bad-request (HTTP 400) naming the field, not internal', async () => {
+    const app = createAppContext({ databaseFile: path.join(dir, 'dispatch.sqlite') });
+    try {
+      const answer = await dispatch(createHandlers(app, 'browser'), 'runs.importBundle', { bundle: bundle({ environment: { backend: { toString: 1 } } }) });
+      expect(answer).toMatchObject({ error: { code: 'bad-request', message: expect.stringMatching(/run\.environment\.backend/) } });
+    } finally {
+      await app.close();
+    }
   });
 });
 

@@ -78,6 +78,13 @@ describe('dataset files that would take unbounded memory', () => {
     expect(outcome.maxRssMb).toBeLessThan(PEAK_MB);
   });
 
+  it.skipIf(process.platform === 'win32')('refuses /dev/zero as a CSV file too (no /dev/zero on Windows)', async () => {
+    const { loadDataset } = await import('../../../main/engine/datasets');
+    await expect(loadDataset({ kind: 'csv', path: '/dev/zero', label: 'y' }, { seed: 1 })).rejects.toThrow(
+      'CSV file /dev/zero is not a regular file (a device, pipe or socket); expected a data file',
+    );
+  });
+
   it('refuses a 1.5 GB sparse file whose header declares another size before reading it', async () => {
     const file = path.join(dir, 'sparse-images');
     fs.writeFileSync(file, idxHeader(100));
@@ -106,7 +113,7 @@ describe('dataset files that would take unbounded memory', () => {
   it('refuses a gzip whose header declares more than the data limit, naming the file and the limit', async () => {
     const file = path.join(dir, 'huge-header.gz');
     fs.writeFileSync(file, zlib.gzipSync(Buffer.concat([idxHeader(100_000, 1000), Buffer.alloc(1000)])));
-    const outcome = await load(file);
+    const outcome = await load(file, { TRANSFER_LAB_DATA_LIMIT_MB: '2048' });
     expect(outcome.error).toMatch(/^IDX images file .*huge-header\.gz: its header declares 93\.1 GiB for dimensions 100000 × 1000 × 1000, more than the 2\.0 GiB a dataset file may take \(TRANSFER_LAB_DATA_LIMIT_MB raises it\)$/);
     expect(outcome.maxRssMb).toBeLessThan(PEAK_MB);
   });
