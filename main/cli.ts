@@ -99,7 +99,7 @@ async function main(argv: string[]): Promise<number> {
 // Stop quietly instead of dying on EPIPE with a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (err.code === 'EPIPE' || err.code === 'EOF') process.exit(process.exitCode ?? 0);
     throw err;
   });
 }

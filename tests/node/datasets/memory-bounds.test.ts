@@ -85,13 +85,15 @@ describe('dataset files that would take unbounded memory', () => {
     );
   });
 
-  it('refuses a 1.5 GB sparse file whose header declares another size before reading it', async () => {
+  // NTFS does not make a truncated file sparse: 400 MB there is written out but still far above the peak allowed.
+  const sparseSize = process.platform === 'win32' ? 4e8 : 1.5e9;
+  it(`refuses a ${sparseSize / 1e9} GB sparse file whose header declares another size before reading it`, async () => {
     const file = path.join(dir, 'sparse-images');
     fs.writeFileSync(file, idxHeader(100));
-    fs.truncateSync(file, 1.5e9);
-    expect(fs.statSync(file).size).toBe(1.5e9);
+    fs.truncateSync(file, sparseSize);
+    expect(fs.statSync(file).size).toBe(sparseSize);
     const outcome = await load(file);
-    expect(outcome.error).toBe(`IDX images file ${file} has 1500000000 bytes, expected 78416 for dimensions 100 × 28 × 28`);
+    expect(outcome.error).toBe(`IDX images file ${file} has ${sparseSize} bytes, expected 78416 for dimensions 100 × 28 × 28`);
     expect(outcome.maxRssMb).toBeLessThan(PEAK_MB);
   });
 

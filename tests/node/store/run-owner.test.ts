@@ -111,7 +111,8 @@ describe('recovery on open', () => {
     expect(reopened.runs.require(b.id).status).toBe('interrupted');
     reopened.close();
     expect(await exited(survivor, 5000)).toBe(true);
-    expect(survivor.signalCode).toBe('SIGKILL');
+    // Windows reports a process ended by another one without a signal.
+    if (process.platform !== 'win32') expect(survivor.signalCode).toBe('SIGKILL');
     expect(await exited(stranger, 300)).toBe(false);
   });
 });

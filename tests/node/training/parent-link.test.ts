@@ -61,7 +61,7 @@ function isRunning(pid: number): boolean {
 async function orphanLifetime(mode: 'idle' | 'busy'): Promise<number> {
   const parentSource = `
     const { fork } = require('node:child_process');
-    const child = fork(${JSON.stringify(fixture)}, [${JSON.stringify(mode)}], { stdio: 'ignore', detached: true });
+    const child = fork(${JSON.stringify(fixture)}, [${JSON.stringify(mode)}], { stdio: 'ignore', detached: process.platform !== 'win32' });
     child.on('message', (m) => console.log(m.pid));
     setInterval(() => {}, 1000);
   `;
