@@ -66,7 +66,7 @@ describe('SIGKILL of the CLI mid-epoch', () => {
       },
     }));
     // setsid-like: the CLI alone is killed, as `kill -KILL <pid>` would.
-    const child = spawn(process.execPath, [bin, 'run', spec], { env: { ...process.env, TRANSFER_LAB_HOME: dir }, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'run', spec], { env: { ...process.env, TRANSFER_LAB_HOME: dir }, detached: process.platform !== 'win32', stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     await new Promise<void>((resolve, reject) => {
       child.stderr.on('data', (chunk: Buffer) => {
