@@ -8,7 +8,9 @@
 //   transfer-lab doctor
 //   transfer-lab schema
 //   transfer-lab web [--port N] [--open | --no-open]
-// Bad input ends with one clear line on stderr and a non-zero exit, never a stack trace.
+// Exit codes: 0 success; 2 the user's mistake (bad flags, spec, dataset, model, backend or run
+// id, whether found while parsing or by the training worker), told in one line on stderr;
+// 130 cancelled (Ctrl-C); 1 anything else (a crash, an out-of-memory). Never a stack trace.
 import { parseArgs } from 'node:util';
 import { runCommand } from './cli/run-command';
 import { importCommand, runsCommand, showCommand } from './cli/history-commands';
@@ -16,7 +18,7 @@ import { doctorCommand } from './cli/doctor-command';
 import { webCommand } from './cli/web-command';
 import { trainMoreCommand, resumeCommand } from './cli/continue-commands';
 import { experimentSpecJsonSchema } from './engine/spec';
-import { UserError } from './cli/user-error';
+import { UserError, isUserInputError } from './cli/user-error';
 
 const USAGE = `Usage: transfer-lab <command> [options]
 
@@ -93,6 +95,15 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `transfer-lab runs | head -1`: once the reader has gone, there is nobody to tell anything to.
+// Stop quietly instead of dying on EPIPE with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'EOF') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
@@ -102,9 +113,7 @@ main(process.argv.slice(2)).then(
     // Errors about the user's input (bad flags, spec, dataset or model files) are exit 2.
     const code = (err as { code?: unknown }).code;
     const known =
-      err instanceof UserError ||
-      (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) ||
-      (err instanceof Error && ['SpecError', 'DatasetError', 'ModelError', 'StoreError'].includes(err.name));
+      err instanceof UserError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) || (err instanceof Error && isUserInputError(err.name));
     process.stderr.write(`transfer-lab: ${message}\n`);
     if (!known && process.env.TRANSFER_LAB_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
     process.exitCode = known ? 2 : 1;

@@ -3,9 +3,10 @@
 // `run`; --json prints the new run's report at the end. Ctrl-C cancels the new run cleanly.
 import { createAppContext, type AppContext } from '../services/app-context';
 import { ExperimentError, type StartedExperiment } from '../services/experiments';
-import { UserError } from './user-error';
+import { UserError, isUserInputError } from './user-error';
 import { ProgressPrinter } from './progress-printer';
 import { formatPercent } from './format';
+import { onStopRequest } from './stop-signals';
 
 export interface ContinueOptions {
   db?: string;
@@ -39,20 +40,19 @@ async function follow(options: ContinueOptions, begin: (app: AppContext) => Prom
     const unsubscribe = app.supervisor.subscribe((event) => {
       if (event.experimentId === started.experimentId) printer.handle(event);
     });
-    const onSigint = () => {
-      process.stderr.write('\nCancelling…\n');
+    const stopListening = onStopRequest(() => {
+      process.stderr.write('\nCancelling… (press Ctrl-C again to stop at once)\n');
       app.experiments.cancel(started.experimentId);
-    };
-    process.on('SIGINT', onSigint);
+    });
     const outcome = await started.done;
-    process.off('SIGINT', onSigint);
+    stopListening();
     unsubscribe();
     printer.finish();
 
     const report = app.experiments.report(started.experimentId).runs.find((r) => r.id === run.id);
-    if (options.json) {
-      process.stdout.write(JSON.stringify(report ?? null, null, 2) + '\n');
-    } else {
+    if (options.json) process.stdout.write(JSON.stringify(report ?? null, null, 2) + '\n');
+    if (outcome.status === 'failed' && isUserInputError(outcome.errorCode)) throw new UserError(outcome.error ?? 'the run failed');
+    if (!options.json) {
       const acc = report?.evaluation ? `test accuracy ${formatPercent(report.evaluation.accuracy)}` : report?.error ?? '';
       process.stdout.write(`${run.role.padEnd(8)} ${run.id}  ${outcome.status.padEnd(9)}  ${acc}\n`);
     }

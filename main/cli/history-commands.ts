@@ -2,9 +2,9 @@
 import { createStore, defaultDatabasePath, runStatuses, runRoles, type RunStatus, type RunRole } from '../store';
 import { runReport } from '../services/experiment-report';
 import { importRunBundle } from '../services/run-bundle';
-import { readSpecFile } from './run-command';
+import { readJsonFile } from './json-file';
 import { UserError } from './user-error';
-import { formatDuration, formatPercent } from './format';
+import { formatDate, formatDuration, formatPercent, inert } from './format';
 
 interface ListOptions {
   db?: string;
@@ -45,10 +45,11 @@ export function runsCommand(options: ListOptions): number {
       return 0;
     }
     for (const run of page.rows) {
+      // Every stored value is printable: an odd date or name shows as "–" or escaped, never hides the other rows.
       const acc = run.testAccuracy === null ? '–' : formatPercent(run.testAccuracy);
       const duration = run.startedAt && run.endedAt ? formatDuration(run.endedAt - run.startedAt) : '–';
       process.stdout.write(
-        `${run.id}  ${new Date(run.createdAt).toISOString().slice(0, 16).replace('T', ' ')}  ${run.role.padEnd(8)} ${run.status.padEnd(11)} ${acc.padStart(8)}  ${duration.padStart(10)}  ${run.experimentName}\n`,
+        `${run.id}  ${formatDate(run.createdAt).padEnd(16)}  ${run.role.padEnd(8)} ${run.status.padEnd(11)} ${acc.padStart(8)}  ${duration.padStart(10)}  ${inert(run.experimentName)}\n`,
       );
     }
     if (page.total > page.rows.length) process.stdout.write(`(${page.rows.length} of ${page.total}; use --limit)\n`);
@@ -74,12 +75,13 @@ export function showCommand(idOrPrefix: string, options: { db?: string; json: bo
       return 0;
     }
     const out = (s: string) => process.stdout.write(s + '\n');
-    out(`run ${run.id} (${run.role}) of "${run.experimentName}"`);
-    out(`status       ${run.status}${run.error ? ` — ${run.error}` : ''}`);
-    out(`architecture ${run.architecture ?? '–'}; frozen: ${run.frozenLayers.length ? run.frozenLayers.join(', ') : 'none'}`);
-    out(`dataset      ${run.datasetName ?? '–'}`);
-    out(`backend      ${report.backend ?? '–'}`);
+    out(`run ${run.id} (${run.role}) of "${inert(run.experimentName)}"`);
+    out(`status       ${run.status}${run.error ? ` — ${inert(run.error)}` : ''}`);
+    out(`architecture ${inert(run.architecture ?? '–')}; frozen: ${run.frozenLayers.length ? inert(run.frozenLayers.join(', ')) : 'none'}`);
+    out(`dataset      ${inert(run.datasetName ?? '–')}`);
+    out(`backend      ${inert(report.backend ?? '–')}`);
     if (run.parentRunId) out(`parent       ${run.parentRunId}`);
+    for (const warning of report.warnings) out(`warning      ${inert(warning)}`);
     for (const e of report.epochs) {
       const val = e.valAccuracy === null ? '' : `  val_acc ${formatPercent(e.valAccuracy)}`;
       out(`  epoch ${e.epoch}: loss ${e.loss?.toFixed(4) ?? '–'}  acc ${e.accuracy === null ? '–' : formatPercent(e.accuracy)}${val}`);
@@ -87,7 +89,7 @@ export function showCommand(idOrPrefix: string, options: { db?: string; json: bo
     if (report.evaluation) {
       out(`test accuracy ${formatPercent(report.evaluation.accuracy)}`);
       for (const c of report.evaluation.perClass) {
-        out(`  ${c.className.padEnd(12)} precision ${formatPercent(c.precision)}  recall ${formatPercent(c.recall)}  F1 ${c.f1.toFixed(3)}  (${c.support})`);
+        out(`  ${inert(c.className).padEnd(12)} precision ${formatPercent(c.precision)}  recall ${formatPercent(c.recall)}  F1 ${c.f1.toFixed(3)}  (${c.support})`);
       }
     }
     return 0;
@@ -97,7 +99,7 @@ export function showCommand(idOrPrefix: string, options: { db?: string; json: bo
 }
 
 export function importCommand(file: string, options: { db?: string }): number {
-  const bundle = readSpecFile(file);
+  const bundle = readJsonFile(file, 'bundle');
   const store = openStore(options.db);
   try {
     let run;
@@ -106,7 +108,7 @@ export function importCommand(file: string, options: { db?: string }): number {
     } catch (err) {
       throw new UserError(`${file}: ${(err as Error).message}`);
     }
-    process.stdout.write(`imported run ${run.id} (${run.role}, ${run.status}) of "${run.experimentName}"\n`);
+    process.stdout.write(`imported run ${run.id} (${run.role}, ${run.status}) of "${inert(run.experimentName)}"\n`);
     return 0;
   } finally {
     store.close();

@@ -1,7 +1,7 @@
 // Training progress on the terminal: a live bar on a TTY, one line per epoch otherwise.
 import type { SupervisorEvent } from '../training/supervisor';
 import type { RunRole } from '../training/roles';
-import { formatDuration, formatPercent, formatRate } from './format';
+import { formatDuration, formatPercent, formatRate, inert } from './format';
 
 const BAR_WIDTH = 24;
 
@@ -43,7 +43,8 @@ export class ProgressPrinter {
         return;
       case 'run-status':
         if (event.status === 'running') this.line(`${role} run ${event.runId} started`);
-        else if (event.status !== 'queued') this.line(`${role} run ${event.runId} ${event.status}${event.error ? `: ${event.error}` : ''}`);
+        // A failure is told once, at the end, by the command (one line for a mistake in the input).
+        else if (event.status !== 'queued' && event.status !== 'failed') this.line(`${role} run ${event.runId} ${event.status}${event.error ? `: ${inert(event.error)}` : ''}`);
         return;
     }
   }

@@ -1,31 +1,21 @@
 // `transfer-lab run <spec.json>`: runs an experiment headless. Progress goes to stderr (a
 // live bar on a terminal, one line per epoch otherwise) so stdout stays clean for --json.
-// Ctrl-C cancels cleanly: the worker is asked to stop and what was recorded is kept.
-import fs from 'node:fs';
-import path from 'node:path';
+// Ctrl-C (or SIGTERM, or closing the terminal) cancels cleanly: the worker is asked to stop
+// and what was recorded is kept.
 import { createAppContext } from '../services/app-context';
-import { UserError } from './user-error';
+import { readJsonFile } from './json-file';
+import { UserError, isUserInputError } from './user-error';
+import { onStopRequest } from './stop-signals';
 import { ProgressPrinter } from './progress-printer';
-import { formatPercent } from './format';
+import { formatPercent, inert } from './format';
 
 export interface RunOptions {
   db?: string;
   json: boolean;
 }
 
-export function readSpecFile(file: string): unknown {
-  const full = path.resolve(file);
-  if (!fs.existsSync(full)) throw new UserError(`spec file not found: ${full}`);
-  const text = fs.readFileSync(full, 'utf8');
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new UserError(`${full} is not valid JSON: ${(err as Error).message}`);
-  }
-}
-
 export async function runCommand(specFile: string, options: RunOptions): Promise<number> {
-  const input = readSpecFile(specFile);
+  const input = readJsonFile(specFile, 'spec');
   const app = createAppContext({ databaseFile: options.db });
   try {
     const started = app.experiments.start(input);
@@ -35,29 +25,26 @@ export async function runCommand(specFile: string, options: RunOptions): Promise
       if (event.experimentId === started.experimentId) printer.handle(event);
     });
 
-    let interrupts = 0;
-    const onSigint = () => {
-      interrupts += 1;
-      if (interrupts === 1) {
-        process.stderr.write('\nCancelling… (press Ctrl-C again to stop at once)\n');
-        app.experiments.cancel(started.experimentId);
-      } else {
-        process.exit(130);
-      }
-    };
-    process.on('SIGINT', onSigint);
+    const stopListening = onStopRequest((signal) => {
+      process.stderr.write(`\n${signal === 'SIGINT' ? '' : `Received ${signal}. `}Cancelling… (press Ctrl-C again to stop at once)\n`);
+      app.experiments.cancel(started.experimentId);
+    });
     const outcome = await started.done;
-    process.off('SIGINT', onSigint);
+    stopListening();
     unsubscribe();
     printer.finish();
 
     const report = app.experiments.report(started.experimentId);
-    if (options.json) {
-      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-    } else {
+    if (options.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    // A mistake in the input found by the worker (an unknown class, a missing file, a freeze
+    // layer the model lacks) is told like one found in the spec: one line, exit 2. The failed
+    // runs stay recorded.
+    if (outcome.status === 'failed' && isUserInputError(outcome.errorCode)) throw new UserError(outcome.error ?? 'the experiment failed');
+    if (!options.json) {
       for (const run of report.runs) {
-        const acc = run.evaluation ? `test accuracy ${formatPercent(run.evaluation.accuracy)}` : run.error ?? '';
+        const acc = run.evaluation ? `test accuracy ${formatPercent(run.evaluation.accuracy)}` : inert(run.error);
         process.stdout.write(`${run.role.padEnd(8)} ${run.id}  ${run.status.padEnd(9)}  ${acc}\n`);
+        for (const warning of run.warnings) process.stdout.write(`${''.padEnd(8)} warning: ${inert(warning)}\n`);
       }
       if (report.transferGain) {
         const g = report.transferGain;

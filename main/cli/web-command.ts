@@ -7,6 +7,7 @@ import { createWebServer } from '../web/server';
 import { RendererMissingError } from '../web/static-files';
 import { UserError } from './user-error';
 import { openUrl } from './open-url';
+import { onStopRequest } from './stop-signals';
 
 export interface WebOptions {
   port?: string;
@@ -44,18 +45,15 @@ export async function webCommand(options: WebOptions): Promise<number> {
   );
   if (options.open) openUrl(server.url, (why) => process.stderr.write(`Could not open a browser: ${why}; open the URL above yourself.\n`));
 
+  // Ctrl-C, SIGTERM, a closed terminal or console: cancel running experiments and close the
+  // database; a second signal while stopping means "now" (see stop-signals.ts).
+  let stopListening = () => {};
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
+    stopListening = onStopRequest(resolve);
   });
-  // A second signal while stopping means "now".
-  const force = () => process.exit(130);
-  process.once('SIGINT', force);
-  process.once('SIGTERM', force);
   const running = server.app.supervisor.running().length;
-  process.stderr.write(`\n${signal === 'SIGINT' ? 'Stopping' : 'Received SIGTERM, stopping'}${running ? ` (cancelling ${running} running experiment${running === 1 ? '' : 's'})` : ''}…\n`);
+  process.stderr.write(`\n${signal === 'SIGINT' ? 'Stopping' : `Received ${signal}, stopping`}${running ? ` (cancelling ${running} running experiment${running === 1 ? '' : 's'})` : ''}…\n`);
   await server.close();
-  process.off('SIGINT', force);
-  process.off('SIGTERM', force);
+  stopListening();
   return 0;
 }

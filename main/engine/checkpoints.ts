@@ -9,7 +9,7 @@
 // flushed), then the old folder is renamed aside, the new one renamed into place, and the old
 // one removed. A crash between the two renames leaves `<name>.previous`, which readCheckpoint
 // falls back to, so there is always one complete checkpoint to read.
-import { promises as fs } from 'node:fs';
+import fsSync, { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { syncFolder, writeFileSynced } from './atomic-file';
@@ -169,4 +169,40 @@ export async function readCheckpoint(folder: string): Promise<LoadedCheckpoint> 
     offset += size;
   }
   return { folder: found, info, model, optimizerState };
+}
+
+/**
+ * Removes what a crash during a checkpoint write leaves in <runDir>/checkpoints: temporary
+ * `.last.<pid>.<time>.tmp` folders, and `<name>.previous` copies. A `.previous` is the only
+ * complete copy when the crash came between the two renames (then it is put back in place);
+ * otherwise it is a stale duplicate. Returns the names it removed or restored.
+ */
+export function tidyCheckpointFolder(runDir: string): string[] {
+  const root = path.join(runDir, CHECKPOINTS_FOLDER);
+  let entries: string[];
+  try {
+    entries = fsSync.readdirSync(root);
+  } catch {
+    return [];
+  }
+  const tidied: string[] = [];
+  for (const name of entries) {
+    if (/^\.(last|best)\..+\.tmp$/.test(name)) {
+      fsSync.rmSync(path.join(root, name), { recursive: true, force: true });
+      tidied.push(name);
+    }
+  }
+  for (const name of ['last', 'best']) {
+    const folder = path.join(root, name);
+    const previous = `${folder}.previous`;
+    if (!fsSync.existsSync(previous)) continue;
+    if (!fsSync.existsSync(path.join(folder, CHECKPOINT_JSON))) {
+      fsSync.rmSync(folder, { recursive: true, force: true });
+      fsSync.renameSync(previous, folder);
+    } else {
+      fsSync.rmSync(previous, { recursive: true, force: true });
+    }
+    tidied.push(`${name}.previous`);
+  }
+  return tidied;
 }

@@ -6,6 +6,7 @@ import { createStore, defaultDatabasePath, type Store } from '../store';
 import { Supervisor } from '../training/supervisor';
 import { forkLauncher, type WorkerLauncher } from '../training/launcher';
 import { StoreRecorder } from './store-recorder';
+import { tidyCheckpointFolder } from '../engine/checkpoints';
 import { ExperimentService } from './experiments';
 import { appVersion, workerFile } from '../paths';
 
@@ -27,7 +28,13 @@ export interface AppContextOptions {
 
 export function createAppContext(options: AppContextOptions = {}): AppContext {
   const databaseFile = path.resolve(options.databaseFile ?? defaultDatabasePath());
-  const store = createStore(databaseFile);
+  let interrupted: string[] = [];
+  const store = createStore(databaseFile, { onInterrupted: (ids) => (interrupted = ids) });
+  // Runs that a crash interrupted may have been writing a checkpoint: leave their folders tidy.
+  for (const id of interrupted) {
+    const runDir = store.runs.get(id)?.runDir;
+    if (runDir) tidyCheckpointFolder(runDir);
+  }
   const dataFolder = store.dataFolder ?? path.dirname(databaseFile);
   const supervisor = new Supervisor({
     launcher: options.launcher ?? forkLauncher(workerFile()),

@@ -2,12 +2,12 @@
 // and report on it. Transport-free: the CLI, Electron IPC and browser mode all call this.
 import fs from 'node:fs';
 import { parseExperimentSpec, type ExperimentSpec } from '../engine/spec';
-import { checkpointFolders, readCheckpointInfo } from '../engine/checkpoints';
+import { checkpointFolders, readCheckpointInfo, tidyCheckpointFolder, type CheckpointInfo } from '../engine/checkpoints';
 import type { Store, Run } from '../store';
 import type { Supervisor, JobOutcome } from '../training/supervisor';
 import type { Continuation, Job, PhasePlan } from '../training/protocol';
 import type { RunRole } from '../training/roles';
-import { buildExperimentReport, type ExperimentReport } from './experiment-report';
+import { buildExperimentReport, epochRows, type ExperimentReport } from './experiment-report';
 
 export interface ServiceContext {
   store: Store;
@@ -132,11 +132,14 @@ export class ExperimentService {
     if (supervisor.get(run.experimentId)) {
       throw new ExperimentError(`experiment ${run.experimentId} is still running; wait for it to finish before continuing run ${run.id}`);
     }
+    // A crash during a checkpoint write leaves temporary and .previous folders: tidy them first.
+    if (run.runDir) tidyCheckpointFolder(run.runDir);
     const checkpointDir = run.runDir ? checkpointFolders(run.runDir).last : null;
     const info = checkpointDir ? await readCheckpointInfo(checkpointDir) : null;
     if (!checkpointDir || !info) {
       throw new ExperimentError(`run ${run.id} has no checkpoint to continue from (it finished no epoch, or was trained before checkpoints were kept)`);
     }
+    this.reconcileHistory(run, info);
     const spec = parseExperimentSpec(store.experiments.require(run.experimentId).spec, `the spec of experiment ${run.experimentId}`);
     const continuation: Continuation = { kind, fromRunId: run.id, checkpointDir, epochs: epochsFor(info) };
     if (run.role === 'target' && spec.target?.regularization.kind === 'l2-sp') {
@@ -157,6 +160,40 @@ export class ExperimentService {
     };
     const running = supervisor.start(job);
     return { experimentId: run.experimentId, runs: [{ id: phase.runId, role: phase.role }], done: running.done };
+  }
+
+  /**
+   * Makes the run's recorded history and its checkpoint agree before continuing from the
+   * checkpoint. The worker writes a checkpoint before reporting its epoch, so a crash between
+   * the two leaves the checkpoint one epoch ahead; that epoch's metrics are in the checkpoint
+   * and are recorded now. A larger gap means epochs were trained without being recorded (by a
+   * worker that outlived its supervisor, before workers ended with it): continuing would
+   * claim epochs nobody recorded, so it is refused.
+   */
+  private reconcileHistory(run: Run, info: CheckpointInfo): void {
+    const recorded = epochRows(this.ctx.store.metrics.curves(run.id)).map((e) => e.epoch);
+    const continuation = run.hyperparams.continuation as { firstEpoch?: unknown } | undefined;
+    const before = typeof continuation?.firstEpoch === 'number' ? continuation.firstEpoch - 1 : 0;
+    const lastRecorded = recorded.length ? Math.max(...recorded) : before;
+    if (info.epoch <= lastRecorded) return;
+    if (info.epoch > lastRecorded + 1) {
+      const missing = info.epoch - 1 === lastRecorded + 1 ? `epoch ${lastRecorded + 1} was` : `epochs ${lastRecorded + 1}–${info.epoch - 1} were`;
+      throw new ExperimentError(
+        `run ${run.id}'s checkpoint is at epoch ${info.epoch} but its recorded history ends at epoch ${lastRecorded}: ` +
+          `${missing} trained without being recorded, so it cannot be continued faithfully; run the experiment again`,
+      );
+    }
+    const m = info.metrics;
+    const wallMs = Number.isFinite(Date.parse(info.savedAt)) ? Date.parse(info.savedAt) : Date.now();
+    const values: [string, number | undefined][] = [
+      ['loss', m.loss], ['accuracy', m.accuracy], ['val_loss', m.valLoss], ['val_accuracy', m.valAccuracy],
+      ['samples_per_sec', m.samplesPerSec], ['epoch_ms', m.durationMs],
+    ];
+    this.ctx.store.metrics.appendMetrics(
+      values
+        .filter((v): v is [string, number] => typeof v[1] === 'number' && Number.isFinite(v[1]))
+        .map(([name, value]) => ({ runId: run.id, epoch: info.epoch, step: null, name, value, wallMs })),
+    );
   }
 
   /** The source run a target run descends from (through earlier continuations of it). */

@@ -10,6 +10,30 @@ const BUNDLE_FORMAT = 'transfer-lab-run';
 const BUNDLE_VERSION = 1;
 
 const finiteOrNull = z.number().finite().nullable();
+/** Times the app can show: from 1970 to the year 9999 (beyond that, Date cannot print them). */
+const MAX_TIME_MS = Date.UTC(9999, 11, 31);
+const time = z.number().int().min(0).max(MAX_TIME_MS);
+const fraction = z.number().min(0).max(1);
+const count = z.number().int().min(0).max(1e12);
+const label = z.string().max(500);
+
+/** The environment fields the app shows; anything else is kept as it came. */
+const environmentSchema = z
+  .object({
+    backend: z.string().max(100).optional(),
+    tfjsVersion: z.string().max(100).optional(),
+    appVersion: z.string().max(100).optional(),
+    os: z.string().max(200).optional(),
+    arch: z.string().max(100).optional(),
+    cpu: z.string().max(500).optional(),
+    cpuCount: z.number().int().min(0).max(1e6).optional(),
+    memoryBytes: z.number().min(0).max(2 ** 60).optional(),
+    gpu: z.string().max(500).optional(),
+    nodeVersion: z.string().max(100).optional(),
+    notes: z.array(z.string().max(10_000)).max(1000).optional(),
+    warnings: z.array(z.string().max(10_000)).max(1000).optional(),
+  })
+  .catchall(z.unknown());
 
 /** What an imported bundle must hold; everything else in it is ignored. */
 const bundleSchema = z.object({
@@ -21,13 +45,13 @@ const bundleSchema = z.object({
     role: z.enum(['source', 'target', 'baseline']),
     name: z.string().max(200).nullable(),
     status: z.enum(['completed', 'failed', 'cancelled', 'interrupted']),
-    createdAt: z.number().int().nonnegative(),
-    startedAt: z.number().int().nonnegative().nullable(),
-    endedAt: z.number().int().nonnegative().nullable(),
+    createdAt: time,
+    startedAt: time.nullable(),
+    endedAt: time.nullable(),
     error: z.string().max(10_000).nullable(),
     hyperparams: z.record(z.string(), z.unknown()),
     frozenLayers: z.array(z.string().max(200)).max(10_000),
-    environment: z.record(z.string(), z.unknown()).nullable(),
+    environment: environmentSchema.nullable(),
     dataset: z.unknown(),
     datasetName: z.string().max(500).nullable(),
     architecture: z.string().max(200).nullable(),
@@ -37,18 +61,18 @@ const bundleSchema = z.object({
   experimentSpec: z.unknown(),
   metrics: z.array(z.object({
     name: z.string().min(1).max(100),
-    epoch: z.array(z.number().int().nonnegative()),
-    step: z.array(z.number().int().nonnegative().nullable()),
+    epoch: z.array(z.number().int().min(0).max(1e6)),
+    step: z.array(count.nullable()),
     value: z.array(finiteOrNull),
-    wallMs: z.array(z.number()),
+    wallMs: z.array(time),
   })).max(100),
   evaluations: z.array(z.object({
     split: z.string().min(1).max(50),
-    accuracy: z.number().min(0).max(1),
+    accuracy: fraction,
     loss: finiteOrNull,
-    perClass: z.array(z.object({ className: z.string(), precision: z.number(), recall: z.number(), f1: z.number(), support: z.number() })),
-    confusion: z.object({ labels: z.array(z.string()), matrix: z.array(z.array(z.number())) }),
-    misclassified: z.array(z.object({ id: z.string(), actual: z.number(), predicted: z.number(), confidence: z.number().optional() })),
+    perClass: z.array(z.object({ className: label, precision: fraction, recall: fraction, f1: fraction, support: count })).max(10_000),
+    confusion: z.object({ labels: z.array(label).max(10_000), matrix: z.array(z.array(count)).max(10_000) }),
+    misclassified: z.array(z.object({ id: label, actual: count, predicted: count, confidence: fraction.optional() })).max(100_000),
   })).max(10),
 });
 
@@ -75,7 +99,8 @@ export function importRunBundle(store: Store, input: unknown): Run {
   const parsed = bundleSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new RequestError(`not a Transfer Lab run bundle: ${issue.path.join('.') || '(bundle)'}: ${issue.message}`);
+    const where = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
+    throw new RequestError(`not a Transfer Lab run bundle: ${where || '(bundle)'}: ${issue.message}`);
   }
   const { run, experimentSpec, metrics, evaluations } = parsed.data;
   for (const series of metrics) {
@@ -83,6 +108,9 @@ export function importRunBundle(store: Store, input: unknown): Run {
     if (series.step.length !== n || series.value.length !== n || series.wallMs.length !== n) {
       throw new RequestError(`not a Transfer Lab run bundle: metric "${series.name}" has series of different lengths`);
     }
+  }
+  if (run.startedAt !== null && run.endedAt !== null && run.endedAt < run.startedAt) {
+    throw new RequestError('not a Transfer Lab run bundle: run.endedAt: expected a time after run.startedAt');
   }
   return store.transaction(() => {
     const experiment = store.experiments.create({ name: run.experimentName, spec: experimentSpec ?? {} });
@@ -92,7 +120,7 @@ export function importRunBundle(store: Store, input: unknown): Run {
       name: run.name,
       hyperparams: run.hyperparams,
       frozenLayers: run.frozenLayers,
-      environment: run.environment ? { ...run.environment, backend: String(run.environment.backend ?? 'unknown'), importedFrom: run.id } : null,
+      environment: run.environment ? { ...run.environment, backend: run.environment.backend ?? 'unknown', importedFrom: run.id } : null,
       dataset: run.dataset,
       datasetName: run.datasetName,
       architecture: run.architecture,

@@ -7,8 +7,8 @@ const columns: { header: string; value: (r: Run) => unknown }[] = [
   { header: 'name', value: (r) => r.name ?? '' },
   { header: 'role', value: (r) => r.role },
   { header: 'status', value: (r) => r.status },
-  { header: 'created', value: (r) => new Date(r.createdAt).toISOString() },
-  { header: 'duration_s', value: (r) => (r.startedAt && r.endedAt ? ((r.endedAt - r.startedAt) / 1000).toFixed(1) : '') },
+  { header: 'created', value: (r) => isoTime(r.createdAt) },
+  { header: 'duration_s', value: (r) => (r.startedAt && r.endedAt && Number.isFinite(r.endedAt - r.startedAt) ? ((r.endedAt - r.startedAt) / 1000).toFixed(1) : '') },
   { header: 'dataset', value: (r) => r.datasetName ?? '' },
   { header: 'architecture', value: (r) => r.architecture ?? '' },
   { header: 'frozen_layers', value: (r) => r.frozenLayers.join(' ') },
@@ -21,6 +21,12 @@ const columns: { header: string; value: (r: Run) => unknown }[] = [
   { header: 'tags', value: (r) => r.tags.join(' ') },
   { header: 'parent_run', value: (r) => r.parentRunId ?? '' },
 ];
+
+/** An ISO time, or empty for a stored value no calendar can show (one odd row must not fail the export). */
+function isoTime(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? '' : date.toISOString();
+}
 
 export function csvField(value: unknown): string {
   const text = String(value);

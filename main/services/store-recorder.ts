@@ -1,14 +1,14 @@
 // Records what the supervisor relays into the store: the single writer of training results.
 import type { Store } from '../store';
 import type { RunRecorder, MetricPoint } from '../training/supervisor';
-import type { PhaseStarted } from '../training/protocol';
+import type { PhaseStarted, WorkerIdentity } from '../training/protocol';
 import type { Evaluation } from '../engine/evaluate';
 import type { TransferGain } from '../training/transfer-gain';
 
 export class StoreRecorder implements RunRecorder {
   constructor(private readonly store: Store) {}
 
-  runStarted(runId: string, info: PhaseStarted, ownerPid: number): void {
+  runStarted(runId: string, info: PhaseStarted, worker: WorkerIdentity | null): void {
     const { environment } = info;
     const skipped = environment.backendSkipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
     this.store.transaction(() => {
@@ -24,8 +24,9 @@ export class StoreRecorder implements RunRecorder {
         dataset: info.dataset,
         datasetName: info.dataset.description,
         architecture: info.architecture,
-        ownerPid,
       });
+      // The owner is this process (the single writer), not the worker: the run lives as long as we do.
+      this.store.runs.setProcesses(runId, worker);
       this.store.runs.setStatus(runId, 'running');
     });
   }

@@ -8,12 +8,17 @@ import path from 'node:path';
 import { migrate } from './migrate';
 import { migrations } from './migrations';
 import { StoreError } from './store-error';
+import { isProcessAlive, isSameProcessAlive, processCommandLine, type ProcessIdentity } from './process-identity';
+
+export { isProcessAlive } from './process-identity';
 
 export type { Database } from 'better-sqlite3';
 
 export interface OpenOptions {
   /** Mark orphaned queued/running runs as interrupted (default true). */
   recoverOrphans?: boolean;
+  /** Told which runs were just marked interrupted (so their folders can be tidied). */
+  onInterrupted?: (runIds: string[]) => void;
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): Database {
@@ -40,7 +45,10 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     migrate(db, migrations, file);
-    if (options.recoverOrphans !== false) markOrphanedRunsInterrupted(db);
+    if (options.recoverOrphans !== false) {
+      const interrupted = markOrphanedRunsInterrupted(db);
+      if (interrupted.length > 0) options.onInterrupted?.(interrupted);
+    }
     return db;
   } catch (err) {
     db.close();
@@ -49,28 +57,27 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
   }
 }
 
-/**
- * True when a process with this pid exists. EPERM means it exists but belongs to another
- * user. Caveat: after a crash the OS may reuse the pid for an unrelated process; such a run
- * then stays 'running' until that process ends too.
- */
-export function isProcessAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** The runs still queued or running, with who was writing them. */
+interface LiveRunOwner {
+  id: string;
+  ownerPid: number | null;
+  ownerStartedAt: number | null;
+  workerPid: number | null;
+  workerStartedAt: number | null;
 }
 
-/** Marks queued/running runs whose owner process is gone as 'interrupted'; returns their ids. */
+/**
+ * Marks queued/running runs whose owner (the supervisor process that records them) is gone
+ * as 'interrupted'; returns their ids. A run's training worker that outlived its owner (it
+ * should not: workers end when their parent goes) is stopped, once its pid, start time and
+ * command line show it is that worker and not a process that reused the pid.
+ */
 export function markOrphanedRunsInterrupted(db: Database, now: number = Date.now()): string[] {
   const candidates = db
-    .prepare(`SELECT id, owner_pid AS ownerPid FROM runs WHERE status IN ('queued', 'running')`)
-    .all() as { id: string; ownerPid: number | null }[];
-  const orphans = candidates.filter((r) => r.ownerPid === null || !isProcessAlive(r.ownerPid));
+    .prepare(`SELECT id, owner_pid AS ownerPid, owner_started_at AS ownerStartedAt, worker_pid AS workerPid,
+        worker_started_at AS workerStartedAt FROM runs WHERE status IN ('queued', 'running')`)
+    .all() as LiveRunOwner[];
+  const orphans = candidates.filter((r) => r.ownerPid === null || !isSameProcessAlive({ pid: r.ownerPid, startedAt: r.ownerStartedAt }));
   if (orphans.length === 0) return [];
   // The status condition is repeated so a run its owner finished meanwhile is left alone.
   const update = db.prepare(`
@@ -86,5 +93,24 @@ export function markOrphanedRunsInterrupted(db: Database, now: number = Date.now
       if (update.run({ id: r.id, now, error }).changes > 0) marked.push(r.id);
     }
   }).immediate();
+  for (const r of orphans) if (r.workerPid !== null) stopSurvivingWorker({ pid: r.workerPid, startedAt: r.workerStartedAt });
   return marked;
+}
+
+/** The file every training worker runs (dist/main/worker.js): its command line names it. */
+const WORKER_COMMAND = /[\\/]worker\.js\b/;
+
+/** Stops a training worker left behind by a dead supervisor; returns whether it signalled one. */
+export function stopSurvivingWorker(worker: ProcessIdentity): boolean {
+  if (worker.pid === process.pid || !isProcessAlive(worker.pid)) return false;
+  // Only a process that started when the worker did and runs the worker file is ours to stop.
+  if (worker.startedAt === null || !isSameProcessAlive(worker)) return false;
+  const commandLine = processCommandLine(worker.pid);
+  if (commandLine === null || !WORKER_COMMAND.test(commandLine)) return false;
+  try {
+    process.kill(worker.pid, 'SIGKILL');
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,6 +1,8 @@
 // The store's public surface: import from 'main/store' rather than its files.
 export { createStore, Store } from './store';
-export { openDatabase, isProcessAlive, markOrphanedRunsInterrupted } from './db';
+export { openDatabase, isProcessAlive, markOrphanedRunsInterrupted, stopSurvivingWorker } from './db';
+export { ownIdentity, processStartTime, processCommandLine, isSameProcessAlive } from './process-identity';
+export type { ProcessIdentity } from './process-identity';
 export type { Database, OpenOptions } from './db';
 export { migrate, schemaVersion } from './migrate';
 export type { Migration } from './migrate';

@@ -8,6 +8,7 @@ import type { RunListQuery, RunPage } from './run-list';
 import { RUN_COLUMNS, RUN_FROM, finalRunStatuses, runRoles, runStatuses, toRun } from './run-row';
 import type { Run, RunEnvironment, RunRole, RunRow, RunStatus } from './run-row';
 import { StoreError } from './store-error';
+import { ownIdentity, type ProcessIdentity } from './process-identity';
 
 export interface NewRun {
   experimentId: string;
@@ -72,9 +73,9 @@ export class RunsRepository {
     this.runList = new RunList(db);
     this.insertStmt = db.prepare(`
       INSERT INTO runs (id, experiment_id, role, parent_run_id, name, status, created_at, hyperparams_json,
-        frozen_layers_json, environment_json, dataset_json, dataset_name, architecture, owner_pid, run_dir, notes)
+        frozen_layers_json, environment_json, dataset_json, dataset_name, architecture, owner_pid, owner_started_at, run_dir, notes)
       VALUES (@id, @experimentId, @role, @parentRunId, @name, 'queued', @createdAt, @hyperparams,
-        @frozenLayers, @environment, @dataset, @datasetName, @architecture, @ownerPid, @runDir, @notes)`);
+        @frozenLayers, @environment, @dataset, @datasetName, @architecture, @ownerPid, @ownerStartedAt, @runDir, @notes)`);
     this.getStmt = db.prepare(`SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} WHERE r.id = ?`);
     this.prefixStmt = db.prepare(`SELECT id FROM runs WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 2`);
     this.deleteStmt = db.prepare('DELETE FROM runs WHERE id = ?');
@@ -98,6 +99,7 @@ export class RunsRepository {
     }
     const createdAt = Date.now();
     const id = input.id ?? newId(createdAt);
+    const ownerPid = input.ownerPid === undefined ? process.pid : input.ownerPid;
     const runDir = input.runDir !== undefined ? input.runDir : this.dataFolder === null ? null : runFolder(this.dataFolder, id);
     try {
       this.insertStmt.run({
@@ -113,7 +115,8 @@ export class RunsRepository {
         dataset: toJsonOrNull(input.dataset, 'dataset'),
         datasetName: input.datasetName ?? null,
         architecture: input.architecture ?? null,
-        ownerPid: input.ownerPid === undefined ? process.pid : input.ownerPid,
+        ownerPid,
+        ownerStartedAt: ownerPid === process.pid ? ownIdentity().startedAt : null,
         runDir,
         notes: input.notes ?? '',
       });
@@ -194,6 +197,18 @@ export class RunsRepository {
       if (changes === 0) throw new StoreError('not-found', `run ${id} not found`);
     }
     return this.require(id);
+  }
+
+  /**
+   * Records who writes a running run: its owner (the supervisor, this process) and its
+   * training worker, each as pid + start time, so recovery can tell them from pid reuse.
+   */
+  setProcesses(id: string, worker: ProcessIdentity | null): void {
+    const owner = ownIdentity();
+    this.db
+      .prepare(`UPDATE runs SET owner_pid = @ownerPid, owner_started_at = @ownerStartedAt,
+        worker_pid = @workerPid, worker_started_at = @workerStartedAt WHERE id = @id`)
+      .run({ id, ownerPid: owner.pid, ownerStartedAt: owner.startedAt, workerPid: worker?.pid ?? null, workerStartedAt: worker?.startedAt ?? null });
   }
 
   /** Every dataset name the runs use, with how many runs use it (for the list's filter). */

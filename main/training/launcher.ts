@@ -33,6 +33,11 @@ export function forkLauncher(workerFile: string, options: { execArgv?: string[];
       execArgv: options.execArgv ?? [],
       env: options.env ?? process.env,
       serialization: 'advanced',
+      // Its own process group, away from the terminal's: Ctrl-C reaches only the CLI, which
+      // cancels through the supervisor (the worker ends by itself if the CLI dies; see
+      // parent-link.ts). On Windows `detached` would open a console, and the worker instead
+      // ignores console signals itself.
+      detached: process.platform !== 'win32',
     });
     let stderrTail = '';
     child.stderr?.on('data', (chunk: Buffer) => {

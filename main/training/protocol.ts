@@ -75,8 +75,14 @@ export interface PhaseStarted {
   warnings: string[];
 }
 
+/** A process as pid + start time (Unix epoch ms; null where the platform cannot tell). */
+export interface WorkerIdentity {
+  pid: number;
+  startedAt: number | null;
+}
+
 export type FromWorker =
-  | { type: 'ready' }
+  | { type: 'ready'; process?: WorkerIdentity }
   | PhaseStarted
   | { type: 'step'; runId: string; progress: StepProgress }
   | { type: 'epoch'; runId: string; metrics: EpochMetrics }

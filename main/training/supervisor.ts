@@ -3,7 +3,7 @@
 // an out-of-memory in training takes down only the worker; the supervisor then records
 // the run as failed with the reason. Cancelling asks the worker first and kills it after
 // a grace period.
-import type { FromWorker, Job, PhaseStarted } from './protocol';
+import type { FromWorker, Job, PhaseStarted, WorkerIdentity } from './protocol';
 import type { RunStatus } from './roles';
 import type { StepProgress, EpochMetrics } from '../engine/train';
 import type { Evaluation } from '../engine/evaluate';
@@ -21,7 +21,11 @@ export interface MetricPoint {
 
 /** Where the supervisor writes what happens; the store implements it. */
 export interface RunRecorder {
-  runStarted(runId: string, info: PhaseStarted, ownerPid: number): void;
+  /**
+   * A run began training. Its owner is the recorder's process (the supervisor); `worker` is
+   * the process that trains it, so a worker that outlives a dead supervisor can be found.
+   */
+  runStarted(runId: string, info: PhaseStarted, worker: WorkerIdentity | null): void;
   appendMetrics(runId: string, points: MetricPoint[]): void;
   saveEvaluation(runId: string, evaluation: Evaluation): void;
   addArtifact(runId: string, kind: string, path: string, sizeBytes: number): void;
@@ -40,6 +44,8 @@ export type SupervisorEvent =
 export interface JobOutcome {
   status: 'completed' | 'failed' | 'cancelled';
   error?: string;
+  /** The name of the error the worker failed with (e.g. 'DatasetError'); absent when it crashed. */
+  errorCode?: string;
   transferGain?: TransferGain;
 }
 
@@ -130,6 +136,8 @@ class JobTracker {
   private killTimer?: NodeJS.Timeout;
   private settled = false;
   private failure?: string;
+  private failureCode?: string;
+  private workerIdentity: WorkerIdentity | null = null;
 
   constructor(
     private readonly job: Job,
@@ -159,13 +167,15 @@ class JobTracker {
     const experimentId = this.job.experimentId;
     switch (message.type) {
       case 'ready':
+        this.workerIdentity = message.process ?? (this.worker.pid ? { pid: this.worker.pid, startedAt: null } : null);
+        return;
       case 'log':
         return;
       case 'download-progress':
         this.emit({ type: 'download-progress', experimentId, name: message.name, file: message.file, received: message.received, total: message.total });
         return;
       case 'phase-started':
-        this.recorder.runStarted(message.runId, message, this.worker.pid ?? process.pid);
+        this.recorder.runStarted(message.runId, message, this.workerIdentity);
         this.setStatus(message.runId, 'running');
         return;
       case 'step': {
@@ -218,6 +228,7 @@ class JobTracker {
         return;
       case 'failed':
         this.failure = message.message;
+        this.failureCode = message.code;
         this.failRemaining(message.message);
         return;
       case 'done':
@@ -239,10 +250,22 @@ class JobTracker {
     this.settle();
   }
 
+  /**
+   * Fails the runs that had not finished. Phases run in order, so the failing run is the one
+   * running or, when the failure came while preparing it (loading its data, building its
+   * model), the first one queued: it gets the reason itself; the runs after it say which run
+   * they waited for.
+   */
   private failRemaining(reason: string): void {
+    let culprit: string | undefined;
     for (const [runId, status] of this.statuses) {
-      if (status === 'running') this.finish(runId, 'failed', reason);
-      else if (status === 'queued') this.finish(runId, 'failed', `not started: an earlier run of this experiment failed (${reason})`);
+      if (status !== 'running' && status !== 'queued') continue;
+      if (culprit === undefined) {
+        culprit = this.job.phases.find((p) => p.runId === runId)?.role ?? 'earlier';
+        this.finish(runId, 'failed', reason);
+      } else {
+        this.finish(runId, 'failed', `not started: the ${culprit} run failed (${reason})`);
+      }
     }
   }
 
@@ -291,7 +314,7 @@ class JobTracker {
       if (transferGain) this.recorder.saveTransferGain(this.job.experimentId, transferGain);
     }
     this.emit({ type: 'experiment-finished', experimentId: this.job.experimentId, status, transferGain });
-    this.resolve({ status, error: this.failure, transferGain });
+    this.resolve({ status, error: this.failure, errorCode: this.failureCode, transferGain });
   }
 }
 

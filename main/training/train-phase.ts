@@ -129,7 +129,9 @@ export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: Phas
         earlyStopping: input.start?.earlyStopping,
         callbacks: {
           onStep: (progress) => report({ type: 'step', runId: plan.runId, progress }),
-          onEpoch: (metrics) => report({ type: 'epoch', runId: plan.runId, metrics }),
+          // The epoch is reported once its checkpoint is on disk, so the recorded history never
+          // runs ahead of the checkpoint: a crash in between leaves the checkpoint at most one
+          // epoch ahead, and that epoch's metrics are in the checkpoint (resume records them).
           afterEpoch: async (end) => {
             const written = await writeCheckpoint(
               plan.runDir,
@@ -148,6 +150,7 @@ export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: Phas
             for (const folder of written) {
               report({ type: 'artifact', runId: plan.runId, kind: 'checkpoint', path: folder, sizeBytes: await checkpointSize(folder) });
             }
+            report({ type: 'epoch', runId: plan.runId, metrics: end.metrics });
           },
           shouldStop: ctx.isCancelled,
         },

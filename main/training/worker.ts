@@ -3,9 +3,12 @@
 // child_process.fork (messages through process.send); only this adapter knows which.
 import type { FromWorker, ToWorker } from './protocol';
 import { runJob } from './run-job';
+import { watchParent } from './parent-link';
+import { ownIdentity } from '../store/process-identity';
 
 interface ParentPort {
   on(event: 'message', listener: (event: { data: ToWorker }) => void): void;
+  on(event: 'close', listener: () => void): void;
   postMessage(message: FromWorker): void;
 }
 
@@ -45,4 +48,17 @@ onMessage((message) => {
   }
 });
 
-send({ type: 'ready' });
+// Training for a supervisor that is gone would be recorded nowhere: stop at once.
+watchParent({ parentPort, onGone: () => process.exit(1) });
+
+// Stopping is the supervisor's decision: Ctrl-C in a terminal (or a console close on Windows)
+// reaches the CLI, which cancels the run properly; the worker itself ignores it.
+for (const signal of ['SIGINT', 'SIGHUP', 'SIGBREAK'] as const) {
+  try {
+    process.on(signal, () => {});
+  } catch {
+    // Not a signal on this platform.
+  }
+}
+
+send({ type: 'ready', process: ownIdentity() });

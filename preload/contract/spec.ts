@@ -167,14 +167,51 @@ export class SpecError extends Error {
   }
 }
 
+/** The slice of a zod issue this file reads. */
+interface Issue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  errors?: Issue[][];
+}
+
+/**
+ * How far a union branch is from what was written: keys it does not know and fields it needs
+ * but did not get. The branch the user meant has none (its errors lie deeper, in the fields).
+ */
+function mismatch(branch: Issue[]): number {
+  return branch.filter((i) => i.code === 'unrecognized_keys' || (i.code === 'invalid_type' && /received undefined$/.test(i.message))).length;
+}
+
+/**
+ * Zod reports a value that matches no branch of a union (source: a dataset and model, or a
+ * run) as just "Invalid input". Explain it with the errors of the branch the user evidently
+ * meant, so `source.training.epochs` is named like `target.training.epochs` is; when no
+ * branch is closer than the others, say what each would have accepted.
+ */
+function explain(issues: Issue[], prefix: PropertyKey[] = []): { path: string; message: string }[] {
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'invalid_union' && issue.errors && issue.errors.length > 0) {
+      const scores = issue.errors.map(mismatch);
+      const best = Math.min(...scores);
+      const closest = issue.errors.filter((_, i) => scores[i] === best);
+      if (closest.length === 1) return explain(closest[0], path);
+      const all = closest.flat();
+      const expected = [...new Set(all.map((i) => i.message.replace(/^Invalid (input|option): (expected )?/, '').replace(/, received .*$/, '')))];
+      const received = [...new Set(all.map((i) => /, (received .*)$/.exec(i.message)?.[1] ?? ''))];
+      const list = expected.length > 1 ? `${expected.slice(0, -1).join(', ')} or ${expected[expected.length - 1]}` : expected[0];
+      return [{ path: path.length > 0 ? path.join('.') : '(root)', message: `Invalid input: expected ${list}${received.length === 1 && received[0] ? `, ${received[0]}` : ''}` }];
+    }
+    return [{ path: path.length > 0 ? path.join('.') : '(root)', message: issue.message }];
+  });
+}
+
 /** Parses and fills defaults; throws SpecError naming each bad field. */
 export function parseExperimentSpec(input: unknown, origin = 'spec'): ExperimentSpec {
   const result = experimentSpecSchema.safeParse(input);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({
-    path: issue.path.length > 0 ? issue.path.join('.') : '(root)',
-    message: issue.message,
-  }));
+  const issues = explain(result.error.issues as unknown as Issue[]);
   const lines = issues.map((i) => `${i.path}: ${i.message}`);
   throw new SpecError(`${origin} is not a valid experiment spec: ${lines.join('; ')}`, issues);
 }

@@ -14,6 +14,7 @@ import { DatasetError } from './dataset';
 import { DELIMITER_NAMES, detectDelimiter, parseCsv } from './csv-format';
 import { decodeCsvBytes } from './csv-decode';
 import { compareClassNames, normalizeClassName } from './class-names';
+import { checkDataFile } from './binary-file';
 import type { SourceData, SourceSplit } from './source-data';
 
 interface CsvTable {
@@ -27,6 +28,7 @@ interface CsvTable {
 }
 
 async function readCsvTable(file: string, labelColumn: string, featureNames?: string[]): Promise<CsvTable> {
+  await checkDataFile(file, 'CSV file'); // a regular file within the data limit, never /dev/zero
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(file);

@@ -5,6 +5,7 @@
 // and source and target experiments on the same data agree on which samples are held out.
 import { createRng, shuffledIndices, type Rng } from '../rng';
 import { DatasetError, sampleSize, type Dataset, type Split } from './dataset';
+import { dataLimitBytes, formatBytes } from './binary-file';
 import { transformImage, type ImageShape } from './image-transform';
 import type { DatasetOptions, SourceData, SourceSplit } from './source-data';
 import { normalizeClassName } from './class-names';
@@ -104,6 +105,18 @@ function materialize(selection: Selection, remap: Int32Array, source: SourceData
   return { x, y, ids };
 }
 
+/** Samples become float32 for training: refuse a dataset whose arrays would pass the data limit. */
+function checkDatasetMemory(origin: string, samples: number, shape: readonly number[]): void {
+  const bytes = samples * sampleSize(shape) * 4;
+  const limit = dataLimitBytes();
+  if (bytes > limit) {
+    throw new DatasetError(
+      `${origin}: ${samples} samples of shape [${shape.join(', ')}] take ${formatBytes(bytes)} as float32, more than the ${formatBytes(limit)} a dataset may take ` +
+        '(use limitPerClass or a smaller imageSize, or raise TRANSFER_LAB_DATA_LIMIT_MB)',
+    );
+  }
+}
+
 export function finishDataset(source: SourceData, options: DatasetOptions, seed: number): Dataset {
   const origin = source.description;
   const warnings = [...source.warnings];
@@ -159,6 +172,7 @@ export function finishDataset(source: SourceData, options: DatasetOptions, seed:
   // Sample order is shuffled (seeded) because consumers such as tfjs' validationSplit take
   // the last samples as they are; sources stored class by class would otherwise hold out one class.
   // Separate generators, so the test set's order does not depend on the training set's size.
+  checkDatasetMemory(origin, trainIndices.length + testByClass.reduce((n, c) => n + c.length, 0), target ? target.to : source.shape);
   const trainOrder = shuffled(trainIndices, createRng((seed ^ 0x5bd1e995) >>> 0));
   const testOrder = shuffled(testByClass.flat(), createRng((seed ^ 0x27d4eb2f) >>> 0));
   const train = materialize({ source: source.train, indices: trainOrder }, remap, source, target);

@@ -5,8 +5,9 @@
 // - Class names are the sub-folder names in Unicode NFC (macOS stores them decomposed), in
 //   code-unit order: the same classes in the same order on every OS and locale.
 // - Files are taken by extension (png, jpg/jpeg, webp, gif (first frame), tif/tiff, avif,
-//   bmp); other files (README, .DS_Store, …) are ignored. sharp's prebuilt libvips cannot
-//   read BMP, so .bmp files are reported as skipped rather than silently ignored.
+//   bmp); other files (README, notes.txt, …) are ignored with a warning that counts and names
+//   them; hidden files (.DS_Store) and Thumbs.db/desktop.ini silently. sharp's prebuilt
+//   libvips cannot read BMP, so .bmp files are reported as skipped rather than silently ignored.
 // - Size: the spec's imageSize, else the first image's size, scaled down (aspect kept) so
 //   its longer side is at most 64 pixels. Every image is stretched to that size (no crop),
 //   so no part of the object is lost.
@@ -25,7 +26,8 @@ import type { SourceData, SourceSplit } from './source-data';
 export const MAX_DEFAULT_IMAGE_SIDE = 64;
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif', '.bmp']);
 const DECODE_CONCURRENCY = 4;
-const MAX_LISTED_FAILURES = 10;
+/** How many skipped files a warning names (it always gives the count). */
+const MAX_LISTED_FILES = 5;
 
 interface ImageFile {
   file: string;
@@ -54,31 +56,40 @@ async function listDirs(folder: string): Promise<Map<string, string>> {
   return new Map([...byName].sort(([a], [b]) => compareClassNames(a, b)));
 }
 
-async function listImages(folder: string): Promise<string[]> {
+/** Files every file manager leaves behind; not worth a warning. */
+const SYSTEM_FILES = new Set(['thumbs.db', 'desktop.ini']);
+
+async function listImages(folder: string): Promise<{ images: string[]; others: string[] }> {
   // A class may be missing from test/: that class then simply has no test images.
   const entries = await fs.readdir(folder, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [];
     throw error;
   });
-  return entries
-    .filter((e) => e.isFile() && !e.name.startsWith('.') && IMAGE_EXTENSIONS.has(path.extname(e.name).toLowerCase()))
-    .map((e) => e.name)
-    .sort(compareClassNames);
+  const files = entries.filter((e) => e.isFile() && !e.name.startsWith('.') && !SYSTEM_FILES.has(e.name.toLowerCase())).map((e) => e.name).sort(compareClassNames);
+  const isImage = (name: string) => IMAGE_EXTENSIONS.has(path.extname(name).toLowerCase());
+  return { images: files.filter(isImage), others: files.filter((name) => !isImage(name)) };
 }
 
-async function collectClassFolders(root: string, sub: string, classNames: string[], onDisk: Map<string, string>): Promise<ImageFile[]> {
+async function collectClassFolders(root: string, sub: string, classNames: string[], onDisk: Map<string, string>, ignored: string[]): Promise<ImageFile[]> {
   const files: ImageFile[] = [];
   for (const [label, name] of classNames.entries()) {
     const folderName = onDisk.get(name);
     if (folderName === undefined) continue;
     const dir = path.join(root, sub, folderName);
-    const images = await listImages(dir);
+    const { images, others } = await listImages(dir);
     for (const image of images) files.push({ file: path.join(dir, image), id: path.posix.join(...[sub, name, image.normalize('NFC')].filter(Boolean)), label });
+    for (const other of others) ignored.push(path.posix.join(...[sub, name, other.normalize('NFC')].filter(Boolean)));
   }
   return files;
 }
 
-async function describeLayout(root: string): Promise<{ classNames: string[]; train: ImageFile[]; test?: ImageFile[] }> {
+/** "3 files (a, b, c)" or "12 files (a, b, c, d, e, …)": the count and the first few names. */
+function someFiles(names: string[], what: string): string {
+  const shown = names.slice(0, MAX_LISTED_FILES).join('; ');
+  return `${names.length} ${what}${names.length === 1 ? '' : 's'} (${shown}${names.length > MAX_LISTED_FILES ? '; …' : ''})`;
+}
+
+async function describeLayout(root: string): Promise<{ classNames: string[]; train: ImageFile[]; test?: ImageFile[]; ignored: string[] }> {
   const stat = await fs.stat(root).catch(() => null);
   if (!stat) throw new DatasetError(`image folder not found: ${root}`);
   if (!stat.isDirectory()) throw new DatasetError(`image folder path is not a folder: ${root}`);
@@ -93,7 +104,8 @@ async function describeLayout(root: string): Promise<{ classNames: string[]; tra
   if (classNames.length === 1) {
     throw new DatasetError(`image folder ${classRoot} has only one class sub-folder (${classNames[0]}); need at least two classes`);
   }
-  const train = await collectClassFolders(root, split ? 'train' : '', classNames, trainFolders);
+  const ignored: string[] = [];
+  const train = await collectClassFolders(root, split ? 'train' : '', classNames, trainFolders, ignored);
   let test: ImageFile[] | undefined;
   if (split) {
     const testRoot = path.join(root, 'test');
@@ -102,11 +114,11 @@ async function describeLayout(root: string): Promise<{ classNames: string[]; tra
     if (unknown.length > 0) {
       throw new DatasetError(`image folder ${testRoot} has class sub-folders not in ${classRoot}: ${unknown.join(', ')}`);
     }
-    test = await collectClassFolders(root, 'test', classNames, testFolders);
+    test = await collectClassFolders(root, 'test', classNames, testFolders, ignored);
     if (test.length === 0) throw new DatasetError(`image folder ${testRoot} has no images in its class sub-folders`);
   }
   if (train.length === 0) throw new DatasetError(`image folder ${classRoot} has class sub-folders but no images in them`);
-  return { classNames, train, test };
+  return { classNames, train, test, ignored };
 }
 
 /** Decides the output size and channels from the options or the first readable image. */
@@ -173,8 +185,11 @@ export async function loadImageFolder(
       `image folder ${root}: ${failures.length} of ${all.length} images could not be decoded, e.g. ${failures.slice(0, 3).join('; ')}`,
     );
   }
-  const warnings = failures.slice(0, MAX_LISTED_FAILURES).map((f) => `skipped image ${f}`);
-  if (failures.length > MAX_LISTED_FAILURES) warnings.push(`… and ${failures.length - MAX_LISTED_FAILURES} more images that could not be decoded`);
+  const warnings: string[] = [];
+  if (failures.length > 0) warnings.push(`skipped ${someFiles(failures, 'image')} that could not be decoded`);
+  if (layout.ignored.length > 0) {
+    warnings.push(`ignored ${someFiles(layout.ignored.sort(), 'file')} that ${layout.ignored.length === 1 ? 'is' : 'are'} not an image (${[...IMAGE_EXTENSIONS].join(', ')})`);
+  }
 
   const toSplit = (start: number, count: number): SourceSplit => {
     const kept: number[] = [];

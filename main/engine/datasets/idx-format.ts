@@ -2,7 +2,7 @@
 // magic number (two zero bytes, a type byte, a dimension count), one uint32 per dimension,
 // then the data. Only unsigned bytes (type 0x08) are used by image and label files.
 import { DatasetError } from './dataset';
-import { readDataFile } from './binary-file';
+import { readDataFile, type DeclaredSize } from './binary-file';
 
 export const IDX_IMAGES_MAGIC = 0x00000803;
 export const IDX_LABELS_MAGIC = 0x00000801;
@@ -54,11 +54,29 @@ export function parseIdxLabels(bytes: Uint8Array, file: string): Uint8Array {
   return parseIdx(bytes, file, IDX_LABELS_MAGIC, 'IDX labels file').data;
 }
 
+/**
+ * The size an IDX file's header declares (header + product of its dimensions), so a file
+ * whose size does not match is refused before it is read, and a gzip is never unzipped past it.
+ */
+function idxDeclaredSize(magic: number): DeclaredSize {
+  const rank = magic & 0xff;
+  const headerBytes = 4 + 4 * rank;
+  return {
+    headerBytes,
+    size(header) {
+      const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
+      if (view.getUint32(0) !== magic) return null; // parseIdx names the wrong magic number
+      const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
+      return { bytes: headerBytes + dims.reduce((a, b) => a * b, 1), because: `for dimensions ${dims.join(' × ')}` };
+    },
+  };
+}
+
 /** Reads an IDX images/labels pair (each gzipped or raw) and checks the counts agree. */
 export async function readIdxPair(imagesFile: string, labelsFile: string): Promise<{ images: IdxImages; labels: Uint8Array }> {
   const [imageBytes, labelBytes] = await Promise.all([
-    readDataFile(imagesFile, 'IDX images file'),
-    readDataFile(labelsFile, 'IDX labels file'),
+    readDataFile(imagesFile, 'IDX images file', idxDeclaredSize(IDX_IMAGES_MAGIC)),
+    readDataFile(labelsFile, 'IDX labels file', idxDeclaredSize(IDX_LABELS_MAGIC)),
   ]);
   const images = parseIdxImages(imageBytes, imagesFile);
   const labels = parseIdxLabels(labelBytes, labelsFile);

@@ -2,5 +2,6 @@
 // version number and append it here; never edit a migration that has shipped.
 import type { Migration } from '../migrate';
 import { migration0001 } from './0001-initial';
+import { migration0002 } from './0002-run-owner-identity';
 
-export const migrations: readonly Migration[] = [migration0001];
+export const migrations: readonly Migration[] = [migration0001, migration0002];

@@ -25,9 +25,14 @@ export function formatMetric(value: number | null | undefined): string {
   return Math.abs(value) >= 1000 ? count(value) : Number(value.toPrecision(4)).toString();
 }
 
+/** A time a calendar can show (a history may hold any number, e.g. from an old import). */
+function isShowableTime(epochMs: number | null | undefined): epochMs is number {
+  return typeof epochMs === 'number' && Number.isFinite(epochMs) && !Number.isNaN(new Date(epochMs).getTime());
+}
+
 /** "2026-11-27 10:47": sortable, unambiguous, in the user's time zone. */
 export function formatDateTime(epochMs: number | null | undefined): string {
-  if (epochMs === null || epochMs === undefined || !Number.isFinite(epochMs)) return MISSING;
+  if (!isShowableTime(epochMs)) return MISSING;
   const d = new Date(epochMs);
   const two = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
@@ -37,7 +42,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 /** A compact date for dense tables: "14:05" today, "Nov 7 14:05" this year, "2025-11-07" before. */
 export function formatShortDate(epochMs: number | null | undefined, now = Date.now()): string {
-  if (epochMs === null || epochMs === undefined || !Number.isFinite(epochMs)) return MISSING;
+  if (!isShowableTime(epochMs)) return MISSING;
   const d = new Date(epochMs);
   const today = new Date(now);
   const time = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;

@@ -25,6 +25,9 @@ describe('history formats', () => {
     expect(formatShortDate(new Date(2026, 10, 7, 9, 5).getTime(), now)).toBe('09:05');
     expect(formatShortDate(new Date(2026, 2, 1, 14, 30).getTime(), now)).toBe('Mar 1 14:30');
     expect(formatShortDate(new Date(2025, 10, 7, 9, 5).getTime(), now)).toBe('2025-11-07');
+    // A time no calendar can show (stored by an import before bundles were bounded): a dash, not "NaN-NaN".
+    expect(formatDateTime(9007199254740991)).toBe(MISSING);
+    expect(formatShortDate(9007199254740991, now)).toBe(MISSING);
   });
 
   it('measures a run’s duration, counting on while it runs', () => {

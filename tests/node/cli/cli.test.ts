@@ -97,11 +97,14 @@ describe('transfer-lab CLI', () => {
   it('fails a run whose dataset is missing, naming the path, and keeps the record', async () => {
     const spec = path.join(dir, 'missing-data.json');
     fs.writeFileSync(spec, JSON.stringify({ name: 'missing data', backend: 'wasm', source: { dataset: { kind: 'folder', path: path.join(dir, 'no-such-folder') }, model: { architecture: 'mlp' } } }));
-    const { code, stdout } = await cli(['run', spec, '--json']);
-    expect(code).toBe(1);
+    const { code, stdout, stderr } = await cli(['run', spec, '--json']);
+    // A mistake in the input, though found by the worker: exit 2 and one line, as for a schema error.
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^transfer-lab: image folder not found: .*no-such-folder\n$/);
     const out = JSON.parse(stdout);
     expect(out.runs[0].status).toBe('failed');
-    expect(out.runs[0].error).toMatch(/no-such-folder/);
+    expect(out.runs[0].error).toMatch(/^image folder not found: .*no-such-folder$/);
   });
 
   // A test cannot press Ctrl-C for a child on Windows: child.kill('SIGINT') there is TerminateProcess.

@@ -85,7 +85,18 @@ describe('folder', () => {
     const ds = await loadDataset({ kind: 'folder', path: folder }, { seed: 1 });
     expect(ds.train.y.length + ds.test.y.length).toBe(10);
     expect(ds.warnings).toHaveLength(1);
-    expect(ds.warnings[0]).toMatch(/skipped image red\/broken\.png/);
+    expect(ds.warnings[0]).toMatch(/^skipped 1 image \(red\/broken\.png: .+\) that could not be decoded$/);
+  });
+
+  it('reports files that are not images, with their count and first names, and not hidden ones', async () => {
+    const folder = at('with-notes');
+    fs.cpSync(at('flat'), folder, { recursive: true });
+    writeFile(path.join(folder, 'red', 'notes.txt'), Buffer.from('taken on a sunny day'));
+    writeFile(path.join(folder, 'blue', 'README'), Buffer.from('blue things'));
+    writeFile(path.join(folder, 'blue', '.DS_Store'), Buffer.from('finder'));
+    const ds = await loadDataset({ kind: 'folder', path: folder }, { seed: 1 });
+    expect(ds.warnings).toHaveLength(1);
+    expect(ds.warnings[0]).toMatch(/^ignored 2 files \(blue\/README; red\/notes\.txt\) that are not an image \(\.png, /);
   });
 
   it('fails when most images will not decode', async () => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../main/engine/backend';
 import { buildModel } from '../../../main/engine/models';
-import { checkpointFolders, readCheckpoint, readCheckpointInfo, writeCheckpoint } from '../../../main/engine/checkpoints';
+import { checkpointFolders, readCheckpoint, readCheckpointInfo, tidyCheckpointFolder, writeCheckpoint } from '../../../main/engine/checkpoints';
 import { readOptimizerState, trainModel, type EpochMetrics, type TrainOptions } from '../../../main/engine/train';
 import type { TrainingSpec } from '../../../main/engine/spec';
 import { bandedSplit, maxDifference, weightArrays } from './tiny-data';
@@ -111,5 +111,29 @@ describe('checkpoints', () => {
     const restarted = (await readCheckpoint(checkpointFolders(dir).last)).model;
     await trainModel(restarted, { train, validation }, { ...training, epochs: 1 }, { ...options(), firstEpoch: 3 });
     expect(maxDifference(weightArrays(restarted), weightArrays(uninterrupted))).toBeGreaterThan(1e-4);
+  });
+});
+
+describe('leftovers of a crash during a checkpoint write', () => {
+  /** A checkpoint folder with just its checkpoint.json, as complete as the tidy-up needs. */
+  function fakeCheckpoint(folder: string, epoch: number): void {
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, 'checkpoint.json'), JSON.stringify({ format: 'transfer-lab-checkpoint-1', epoch }));
+  }
+
+  it('removes temporary folders and stale .previous copies, and restores a .previous that is the only copy', async () => {
+    const { last, best } = checkpointFolders(dir);
+    fakeCheckpoint(last, 4);
+    fakeCheckpoint(`${last}.previous`, 3);
+    fakeCheckpoint(`${best}.previous`, 2); // the crash came between best's two renames
+    fakeCheckpoint(path.join(path.dirname(last), '.last.1234.1700000000000.tmp'), 5);
+    fakeCheckpoint(path.join(path.dirname(last), '.best.1234.1700000000000.tmp'), 5);
+
+    expect(tidyCheckpointFolder(dir).sort()).toEqual(['.best.1234.1700000000000.tmp', '.last.1234.1700000000000.tmp', 'best.previous', 'last.previous']);
+    expect(fs.readdirSync(path.dirname(last)).sort()).toEqual(['best', 'last']);
+    expect((await readCheckpointInfo(last))?.epoch).toBe(4);
+    expect((await readCheckpointInfo(best))?.epoch).toBe(2);
+    expect(tidyCheckpointFolder(dir)).toEqual([]);
+    expect(tidyCheckpointFolder(path.join(dir, 'no-such-run'))).toEqual([]);
   });
 });

@@ -97,3 +97,40 @@ describe('checkpoints, train more and resume', () => {
     expect(child.testAccuracy).not.toBeNull();
   });
 });
+
+describe('resume when the checkpoint and the recorded history disagree', () => {
+  /** A finished source run made to look interrupted with its history ending at `lastRecorded`. */
+  async function interruptedRun(a: AppContext, lastRecorded: number): Promise<{ experimentId: string; runId: string }> {
+    const started = a.experiments.start(longSourceSpec(3));
+    expect((await started.done).status).toBe('completed');
+    const runId = started.runs[0].id;
+    // As after a crash between writing epoch 3's checkpoint and recording epoch 3.
+    a.store.db.prepare(`UPDATE runs SET status = 'interrupted' WHERE id = ?`).run(runId);
+    a.store.db.prepare('DELETE FROM metrics WHERE run_id = ? AND epoch > ?').run(runId, lastRecorded);
+    return { experimentId: started.experimentId, runId };
+  }
+
+  it('records the one epoch the checkpoint is ahead from the checkpoint, and trains no epoch twice', async () => {
+    const a = app!;
+    const { experimentId, runId } = await interruptedRun(a, 2);
+    expect(epochsOf(a, experimentId, runId)).toEqual([1, 2]);
+    // What a crash mid-write leaves beside the checkpoints; resume tidies it away.
+    const checkpoints = path.join(a.store.runs.require(runId).runDir!, 'checkpoints');
+    fs.cpSync(path.join(checkpoints, 'last'), path.join(checkpoints, 'last.previous'), { recursive: true });
+    fs.mkdirSync(path.join(checkpoints, `.last.${process.pid}.1700000000000.tmp`));
+    const resumed = await a.experiments.resume(runId);
+    expect(fs.readdirSync(checkpoints).sort()).toEqual(['best', 'last']);
+    expect((await resumed.done).status).toBe('completed');
+    expect(epochsOf(a, experimentId, runId)).toEqual([1, 2, 3]);
+    expect(epochsOf(a, experimentId, resumed.runs[0].id)).toEqual([]);
+    const info = await readCheckpointInfo(path.join(a.store.runs.require(runId).runDir!, 'checkpoints', 'last'));
+    const loss = a.experiments.report(experimentId).runs.find((r) => r.id === runId)!.epochs[2].loss;
+    expect(loss).toBeCloseTo(info!.metrics.loss, 6);
+  });
+
+  it('refuses to resume when epochs were trained that the history never recorded', async () => {
+    const a = app!;
+    const { runId } = await interruptedRun(a, 1);
+    await expect(a.experiments.resume(runId)).rejects.toThrow(/checkpoint is at epoch 3 but its recorded history ends at epoch 1: epoch 2 was trained without being recorded/);
+  });
+});
