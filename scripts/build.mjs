@@ -34,7 +34,7 @@ export async function buildMain({ quiet = false } = {}) {
   const common = {
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     format: 'cjs',
     sourcemap: 'linked',
     external,
