@@ -20,6 +20,8 @@ import { createMenuActions, menuTemplate } from './electron/menu';
 import { chooseFile, chooseFolder } from './electron/dialogs';
 import { desktopDatabaseFile, preloadFile, rendererFolder, windowStateFile } from './electron/app-paths';
 import { claimSingleInstance, MainWindowSlot, QuitSequence } from './electron/lifecycle';
+import { buildWasSigned, offerUpdates, updateDecision } from './electron/updates';
+import { appManifest } from './paths';
 
 let context: AppContext | undefined;
 const windows = new WindowRegistry();
@@ -73,6 +75,22 @@ async function start(): Promise<void> {
   openMainWindow(ctx);
   // Linux (logind) and macOS: delay the shutdown while the app quits in order.
   powerMonitor.on('shutdown', (...args: unknown[]) => quitSequence.systemShutdown(args[0] as { preventDefault(): void } | undefined));
+  checkForUpdates();
+}
+
+function checkForUpdates(): void {
+  const decision = updateDecision({ packaged: app.isPackaged, platform: process.platform, signed: buildWasSigned(appManifest()), env: process.env });
+  if (!decision.check) {
+    console.log(`Transfer Lab: not checking for updates: ${decision.reason}`);
+    return;
+  }
+  import('electron-updater')
+    .then(({ autoUpdater }) =>
+      offerUpdates(autoUpdater, {
+        ask: (options) => (mainWindow.current ? dialog.showMessageBox(mainWindow.current, options) : dialog.showMessageBox(options)),
+      }, app.getVersion()),
+    )
+    .catch((err: unknown) => console.warn('Transfer Lab: updates unavailable', err));
 }
 
 if (!claimSingleInstance(app)) {

@@ -15,6 +15,7 @@ const external = [
   'sharp',
   '@tensorflow/*',
   'mnist',
+  'electron-updater',
 ];
 
 const nodeEntries = {

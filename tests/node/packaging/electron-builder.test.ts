@@ -86,7 +86,13 @@ describe('electron-builder.yml', () => {
     expect(config).toMatchObject({ productName: 'Transfer Lab', asar: true, afterPack: './scripts/after-pack.mjs' });
     expect(config.appId).toMatch(/^[a-z]+(\.[a-z]+)+$/);
     expect(config.win).toMatchObject({ target: [{ target: 'nsis' }] });
-    expect(config.mac).toMatchObject({ target: [{ target: 'dmg', arch: ['x64', 'arm64'] }], hardenedRuntime: true });
+    expect(config.mac).toMatchObject({
+      target: [
+        { target: 'dmg', arch: ['x64', 'arm64'] },
+        { target: 'zip', arch: ['x64', 'arm64'] },
+      ],
+      hardenedRuntime: true,
+    });
     expect((config.linux as { target: { target: string }[] }).target.map((t) => t.target)).toEqual(['AppImage', 'deb']);
     for (const key of ['entitlements', 'entitlementsInherit'] as const) {
       const plist = fs.readFileSync((config.mac as Record<string, string>)[key], 'utf8');
