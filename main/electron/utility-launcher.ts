@@ -172,6 +172,17 @@ class UtilityWorker implements WorkerHandle {
     };
   }
 
+  /**
+   * The stderr tail plus what Electron said about the death (the 'error' event, the
+   * child-process-gone reason), so the run's error names the cause even with no stderr.
+   */
+  private tailWithCause(): string {
+    const lines = [this.stderrTail.replace(/\n$/, '')];
+    if (this.fatalError) lines.push(this.fatalError);
+    if (this.gone && this.gone.reason !== 'clean-exit') lines.push(`utility process gone: ${this.gone.reason} (exit code ${this.gone.exitCode})`);
+    return lines.filter((l) => l !== '').join('\n');
+  }
+
   private report(code: number): void {
     if (this.exit) return;
     this.stopListening();
@@ -180,7 +191,7 @@ class UtilityWorker implements WorkerHandle {
       code,
       signal: null,
       ...(this.gone && this.gone.reason !== 'clean-exit' ? { reason: this.gone.reason } : {}),
-      stderrTail: this.fatalError ? `${this.stderrTail}${this.stderrTail.endsWith('\n') || this.stderrTail === '' ? '' : '\n'}${this.fatalError}` : this.stderrTail,
+      stderrTail: this.tailWithCause(),
     };
     for (const listener of this.exitListeners.splice(0)) listener(this.exit);
   }

@@ -168,7 +168,7 @@ describe('utilityLauncher', () => {
     app.gone({ type: 'Utility', reason: 'crashed', exitCode: 133, serviceName: child.options.serviceName });
     const result = await exit;
     expect(result.reason).toBe('crashed');
-    expect(result.stderrTail).toBe('FatalError: Reached heap limit - Allocation failed - JavaScript heap out of memory');
+    expect(result.stderrTail).toBe('FatalError: Reached heap limit - Allocation failed - JavaScript heap out of memory\nutility process gone: crashed (exit code 133)');
     expect(describeFatalError('FatalError', 'somewhere', 'not json')).toBe('FatalError: somewhere');
   });
 
@@ -218,6 +218,23 @@ describe('utilityLauncher under the real supervisor and store', () => {
       const run = ctx.store.runs.require(sourceRun);
       expect(run.status).toBe('failed');
       expect(run.error).toMatch(/ran out of memory/);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('names the reason Electron gives when the worker is killed from outside', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-utility-'));
+    const { children, app, launch } = setup(1000);
+    const ctx = createAppContext({ databaseFile: path.join(dir, 'transfer-lab.sqlite'), launcher: launch });
+    try {
+      const started = ctx.experiments.start(tinySpec());
+      const child = children[0];
+      child.spawn();
+      child.emit('exit', 15);
+      app.gone({ type: 'Utility', reason: 'killed', exitCode: 15, serviceName: child.options.serviceName });
+      expect((await started.done).status).toBe('failed');
+      expect(ctx.store.runs.require(started.runs[0].id).error).toMatch(/exited with code 15.*utility process gone: killed/);
     } finally {
       await ctx.close();
     }
