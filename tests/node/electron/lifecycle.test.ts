@@ -41,13 +41,14 @@ class FakeClosingWindow extends EventEmitter implements TrackedWindow {
   constructor(id: number) {
     super();
     this.contentsId = id;
-    const self = this;
+    const isDestroyed = () => this.destroyed;
+    const contentsId = () => this.contentsId;
     this.webContents = {
       get id() {
-        if (self.destroyed) throw new TypeError('Object has been destroyed');
-        return self.contentsId;
+        if (isDestroyed()) throw new TypeError('Object has been destroyed');
+        return contentsId();
       },
-      isDestroyed: () => self.destroyed,
+      isDestroyed,
       send: () => undefined,
     };
   }
