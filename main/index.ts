@@ -9,7 +9,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, protocol, screen, session, shell, utilityProcess } from 'electron';
 import { createAppContext, type AppContext } from './services/app-context';
 import { createHandlers } from './services/handlers';
-import { workerFile } from './paths';
+import { appManifest, workerFile } from './paths';
 import { guardAllWebContents, guardSession } from './electron/security';
 import { registerAppScheme, serveRenderer } from './electron/protocol';
 import { registerIpc, WindowRegistry } from './electron/ipc';
@@ -21,7 +21,6 @@ import { chooseFile, chooseFolder } from './electron/dialogs';
 import { desktopDatabaseFile, preloadFile, rendererFolder, windowStateFile } from './electron/app-paths';
 import { claimSingleInstance, MainWindowSlot, QuitSequence } from './electron/lifecycle';
 import { buildWasSigned, offerUpdates, updateDecision } from './electron/updates';
-import { appManifest } from './paths';
 
 let context: AppContext | undefined;
 const windows = new WindowRegistry();
@@ -84,12 +83,12 @@ function checkForUpdates(): void {
     console.log(`Transfer Lab: not checking for updates: ${decision.reason}`);
     return;
   }
+  const asker = {
+    ask: (options: Electron.MessageBoxOptions) => (mainWindow.current ? dialog.showMessageBox(mainWindow.current, options) : dialog.showMessageBox(options)),
+  };
+  // Loaded only here, so neither a checkout's `npm start` nor the CLI pulls it in.
   import('electron-updater')
-    .then(({ autoUpdater }) =>
-      offerUpdates(autoUpdater, {
-        ask: (options) => (mainWindow.current ? dialog.showMessageBox(mainWindow.current, options) : dialog.showMessageBox(options)),
-      }, app.getVersion()),
-    )
+    .then(({ autoUpdater }) => offerUpdates(autoUpdater, asker, app.getVersion()))
     .catch((err: unknown) => console.warn('Transfer Lab: updates unavailable', err));
 }
 
@@ -106,7 +105,7 @@ if (!claimSingleInstance(app)) {
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('activate', () => {
-    if (context && mainWindow.current === null) openMainWindow(context);
+    if (context && mainWindow.current === null && !quitSequence.quitting) openMainWindow(context);
   });
   // Cancel training (ask, then kill) and close the database, then quit for real.
   app.on('before-quit', (event) => quitSequence.beforeQuit(event));

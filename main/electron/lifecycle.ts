@@ -102,6 +102,11 @@ export class QuitSequence {
     private readonly log: (message: string, err?: unknown) => void = (m, e) => console.error(m, e ?? ''),
   ) {}
 
+  /** True once quitting has begun (no new windows then). */
+  get quitting(): boolean {
+    return this.state !== 'open';
+  }
+
   attach(context: ClosableContext, ...cleanups: (() => void)[]): void {
     this.context = context;
     this.cleanups.push(...cleanups);

@@ -168,10 +168,12 @@ describe('QuitSequence with a real app context', () => {
     const started = ctx.experiments.start(tinySpec());
     let prevented = 0;
     const event = { preventDefault: () => (prevented += 1) };
+    expect(sequence.quitting).toBe(false);
     sequence.systemShutdown(event);
     expect(prevented).toBe(1);
     expect(app.calls).toEqual(['quit']);
     sequence.beforeQuit(event);
+    expect(sequence.quitting).toBe(true); // main/index.ts opens no window from now on
     sequence.beforeQuit(event); // Electron may ask again while closing: still held, closed once
     expect(prevented).toBe(3);
     expect(sent.map((m) => m.type)).toEqual(['start', 'cancel']);
