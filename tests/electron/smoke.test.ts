@@ -164,12 +164,14 @@ describe.skipIf(target.kind === 'skip')(title, () => {
       'the killed run to be marked failed',
       async () => {
         const list = await runsOf(page, started.experimentId);
-        return list.some((r) => r.status === 'failed') ? list : undefined;
+        return list.find((r) => r.role === 'source')?.status === 'failed' ? list : undefined;
       },
       60_000,
     );
-    const source = rows.find((r) => r.status === 'failed')!;
+    const source = rows.find((r) => r.role === 'source')!;
     expect(isKilledRunError(source.error), String(source.error)).toBe(true);
+    // The target runs never started, and say why.
+    for (const run of rows.filter((r) => r.role !== 'source')) expect([run.status, run.error]).toEqual(['failed', expect.stringMatching(/^not started/)]);
     // The window and the main process are alive and still answer.
     expect(await page.evaluate(() => document.title)).toBeTruthy();
     expect((await runsOf(page, started.experimentId)).length).toBe(rows.length);
