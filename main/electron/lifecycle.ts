@@ -94,6 +94,8 @@ export type ClosableContext = Pick<AppContext, 'close' | 'store' | 'supervisor'>
  */
 export class QuitSequence {
   private context?: ClosableContext;
+  /** The context an orderly close is working on, until it is done. */
+  private closing?: ClosableContext;
   private readonly cleanups: (() => void)[] = [];
   private state: 'open' | 'closing' | 'closed' = 'open';
 
@@ -119,11 +121,13 @@ export class QuitSequence {
     if (this.state === 'closing') return;
     this.state = 'closing';
     const context = this.take();
+    this.closing = context;
     context
       .close()
       .catch((err: unknown) => this.log('Transfer Lab: error while closing', err))
       .finally(() => {
         this.state = 'closed';
+        this.closing = undefined;
         this.app.quit();
       });
   }
@@ -144,9 +148,11 @@ export class QuitSequence {
    * gone), and everything committed before is kept.
    */
   sessionEnd(): void {
-    if (this.context && this.state === 'open') {
-      this.state = 'closed';
-      const context = this.take();
+    // Also when an orderly close is under way (the user quit, then logged off): it may not
+    // get to finish, so its database is closed now too (closing twice is harmless).
+    const context = this.state === 'open' && this.context ? this.take() : this.closing;
+    this.state = 'closed';
+    if (context) {
       try {
         for (const id of context.supervisor.running()) context.supervisor.get(id)?.cancel();
         context.store.close();

@@ -159,6 +159,20 @@ describe('QuitSequence with a real app context', () => {
     expect(prevented).toBe(false);
   });
 
+  it("Windows 'session-end' during an orderly quit still closes the database before exiting", () => {
+    const sent: ToWorker[] = [];
+    const ctx = context(sent, false); // a worker that never stops: the orderly close cannot finish
+    const app = new FakeLifecycleApp();
+    const sequence = new QuitSequence(app);
+    sequence.attach(ctx);
+    ctx.experiments.start(tinySpec());
+    sequence.beforeQuit({ preventDefault: () => undefined });
+    expect(ctx.store.db.open).toBe(true); // still waiting for the worker
+    sequence.sessionEnd();
+    expect(ctx.store.db.open).toBe(false);
+    expect(app.calls).toEqual(['exit 0']);
+  });
+
   it("powerMonitor 'shutdown' delays the shutdown and quits; before-quit then cancels, closes and quits once", async () => {
     const sent: ToWorker[] = [];
     const ctx = context(sent);
