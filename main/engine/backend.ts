@@ -72,6 +72,7 @@ export async function selectBackend(preference: BackendPreference): Promise<Back
   if (preference !== 'auto' && !candidates.some((c) => c.preference === preference)) {
     throw new BackendUnavailableError(preference, `unknown backend; expected one of auto, ${autoOrder.join(', ')}`);
   }
+  quietNodeBackendBanner();
   const order = preference === 'auto' ? autoOrder : [preference];
   const skipped: SkippedBackend[] = [];
   for (const wanted of order) {
@@ -83,6 +84,19 @@ export async function selectBackend(preference: BackendPreference): Promise<Back
   }
   // The cpu backend ships inside @tensorflow/tfjs, so 'auto' cannot really end up here.
   throw new BackendUnavailableError('auto', skipped.map((s) => `${s.backend}: ${s.reason}`).join('; '));
+}
+
+/**
+ * tfjs's cpu backend prints "Hi, looks like you are running TensorFlow.js in Node.js. To
+ * speed things up dramatically, install our node backend…" the first time it holds a tensor.
+ * Here the app picks the backend itself and records why native TensorFlow was skipped, so
+ * the banner only repeats that in every worker's and the CLI's output. It is printed once per
+ * backend instance while `firstUse` is set (tfjs-backend-cpu 4.22, pinned in package.json);
+ * clearing that flag silences exactly this banner and no other tfjs warning.
+ */
+function quietNodeBackendBanner(): void {
+  const cpu = tf.findBackend('cpu') as { firstUse?: boolean } | null;
+  if (cpu && cpu.firstUse === true) cpu.firstUse = false;
 }
 
 /** Loads and switches to a candidate; returns null on success or the reason it failed. */
