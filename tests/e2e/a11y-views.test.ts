@@ -111,7 +111,7 @@ describe('WCAG 2.2 AA on every view (axe light and dark, reflow at 320 px and 20
     // 7. Results, with a confusion-matrix cell opened.
     await page.getByRole('region', { name: 'Transfer gain' }).waitFor({ timeout: 30_000 });
     await page.locator('table.confusion').first().waitFor();
-    await page.locator('table.confusion .cell').first().click();
+    await page.locator('table.confusion[role=grid] button').first().click();
     await settle(page);
     problems.push(...(await checkView(page, 'wizard-7-results')));
 

@@ -69,9 +69,16 @@ export async function sidewaysScroll(page: Page): Promise<{ overflow: number; cu
     const culprits: string[] = [];
     if (overflow > 0) {
       const limit = root.clientWidth;
+      // Content of a box that scrolls or clips by itself does not widen the page.
+      const clipped = (el: Element) => {
+        for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+          if (getComputedStyle(a).overflowX !== 'visible') return true;
+        }
+        return false;
+      };
       for (const el of Array.from(document.body.querySelectorAll('*'))) {
         const r = el.getBoundingClientRect();
-        if (r.right > limit + 1 && r.width > 0) {
+        if (r.right > limit + 1 && r.width > 0 && !clipped(el)) {
           // Only the outermost element that sticks out, not all its children.
           const parent = el.parentElement;
           if (parent && parent.getBoundingClientRect().right > limit + 1) continue;
