@@ -7,11 +7,15 @@ const REPEAT_GAP_MS = 100;
 
 class Announcer {
   message = $state('');
+  // A plain copy: say() runs inside effects, which must not come to depend on `message`.
+  #last = '';
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   say(text: string): void {
     clearTimeout(this.#timer);
-    if (text !== this.message) {
+    const repeated = text === this.#last;
+    this.#last = text;
+    if (!repeated) {
       this.message = text;
       return;
     }

@@ -32,3 +32,32 @@ export function focusPageHeading(root: HTMLElement): () => void {
   observer.observe(root, { childList: true, subtree: true });
   return stop;
 }
+
+/**
+ * When an action takes the focused control away (Start training disables itself, Cancel
+ * disappears when training ends, Clear filters hides itself), focus would fall to <body>:
+ * put it on the page's <h1> instead. Only then: a person who clicks on empty space keeps
+ * focus where they put it. Returns a stop function.
+ */
+export function keepFocusInPage(root: HTMLElement): () => void {
+  let last: Element | null = null;
+  const onFocusIn = (event: FocusEvent) => {
+    last = event.target instanceof Element && root.contains(event.target) ? event.target : null;
+  };
+  const gone = (el: Element) => !el.isConnected || (el as HTMLButtonElement).disabled === true;
+  const check = () => {
+    const active = document.activeElement;
+    const lost = !active || active === document.body || (active === last && gone(active));
+    if (!lost || !last || !gone(last)) return;
+    last = null;
+    const heading = root.querySelector('h1');
+    if (heading) focusHeading(heading);
+  };
+  document.addEventListener('focusin', onFocusIn);
+  const observer = new MutationObserver(check);
+  observer.observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ['disabled'] });
+  return () => {
+    document.removeEventListener('focusin', onFocusIn);
+    observer.disconnect();
+  };
+}
