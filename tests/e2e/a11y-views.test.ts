@@ -32,6 +32,10 @@ async function newPage(): Promise<{ page: Page; pageErrors: string[] }> {
 /** axe (light and dark) and reflow on the view as it is now; screenshots at 320 px and dark. */
 async function checkView(page: Page, view: string): Promise<string[]> {
   const problems = [...(await axeInBothThemes(page, view)), ...(await reflowProblems(page, view))];
+  // The document's language and a title that names the page (WCAG 3.1.1, 2.4.2).
+  const { lang, title } = await page.evaluate(() => ({ lang: document.documentElement.lang, title: document.title }));
+  if (lang !== 'en') problems.push(`${view}: <html lang> is "${lang}"`);
+  if (!/^[A-Z][\w ]+ – Transfer Lab$/.test(title)) problems.push(`${view}: the title "${title}" does not name the page`);
   const original = page.viewportSize()!;
   await page.setViewportSize({ width: 320, height: 640 });
   await settle(page);
@@ -42,6 +46,23 @@ async function checkView(page: Page, view: string): Promise<string[]> {
   await page.screenshot({ path: path.join(screenshotDir(), `a11y-${view}-dark.png`) });
   await page.emulateMedia({ colorScheme: 'light' });
   return problems;
+}
+
+/**
+ * Opens every chart's "values as a table" (WCAG 1.1.1), so axe checks the tables too; each
+ * table must hold the chart's series as columns and at least one row per epoch.
+ */
+async function openValueTables(page: Page, minRows: number): Promise<void> {
+  const summaries = page.locator('figure.metric-chart summary');
+  const n = await summaries.count();
+  expect(n).toBeGreaterThan(0);
+  for (let i = 0; i < n; i++) await summaries.nth(i).click();
+  const tables = page.locator('figure.metric-chart table.values');
+  await expect.poll(() => tables.count()).toBe(n);
+  for (let i = 0; i < n; i++) {
+    expect(await tables.nth(i).locator('thead th').count()).toBeGreaterThan(1);
+    expect(await tables.nth(i).locator('tbody tr').count()).toBeGreaterThanOrEqual(minRows);
+  }
 }
 
 function primary(page: Page) {
@@ -105,6 +126,7 @@ describe('WCAG 2.2 AA on every view (axe light and dark, reflow at 320 px and 20
     problems.push(...(await checkView(page, 'wizard-6-fine-tune-ready')));
     await page.getByRole('button', { name: 'Start fine-tuning' }).click();
     await page.locator('footer.actions button[type=submit]:not([disabled])', { hasText: 'See results' }).waitFor({ timeout: 180_000 });
+    await openValueTables(page, 2);
     problems.push(...(await checkView(page, 'wizard-6-fine-tune-done')));
     await primary(page).click();
 
@@ -143,6 +165,7 @@ describe('WCAG 2.2 AA on every view (axe light and dark, reflow at 320 px and 20
 
     await page.goto(`${web.url}#/compare?ids=${source.id},${target.id}`);
     await page.getByRole('heading', { name: 'Confusion matrices' }).waitFor({ timeout: 30_000 });
+    await openValueTables(page, 2);
     problems.push(...(await checkView(page, 'compare')));
 
     await page.goto(`${web.url}#/compare`);
