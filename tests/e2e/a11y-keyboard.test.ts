@@ -151,14 +151,18 @@ describe('keyboard only', () => {
       }).observe(document.body, { childList: true, subtree: true, characterData: true });
     });
     await page.getByRole('checkbox', { name: 'Keep class 9' }).waitFor({ timeout: 60_000 });
-    await tabTo(page, `(el) => el.id === 'target-name'`, 'the dataset list');
-    await press(page, 'ArrowDown');
-    await page.getByRole('checkbox', { name: 'Keep class circle' }).waitFor({ timeout: 60_000 });
-    await press(page, 'ArrowUp');
-    await page.getByRole('checkbox', { name: 'Keep class 9' }).waitFor({ timeout: 60_000 });
+    // Twice: the second time Shapes' preview is cached and shows at once, when digits 5–9
+    // (kept) would leave one of its six classes for a moment.
+    for (let round = 0; round < 2; round++) {
+      await tabTo(page, `(el) => el.id === 'target-name'`, 'the dataset list', { back: round > 0 });
+      await press(page, 'ArrowDown');
+      await page.getByRole('checkbox', { name: 'Keep class circle' }).waitFor({ timeout: 60_000 });
+      await press(page, 'ArrowUp');
+      await page.getByRole('checkbox', { name: 'Keep class 9' }).waitFor({ timeout: 60_000 });
+      await tabToText(page, '5–9');
+      await press(page, 'Enter');
+    }
     expect(await page.evaluate(() => (window as unknown as { alerts: string[] }).alerts)).toEqual([]);
-    await tabToText(page, '5–9');
-    await press(page, 'Enter');
     await page.getByText('100 training samples will be used').waitFor();
     await tabToText(page, 'Next');
     await press(page, 'Enter');
