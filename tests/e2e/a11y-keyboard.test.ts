@@ -29,6 +29,7 @@ async function expectFocusShown(page: Page, after: string): Promise<void> {
   if (info.onBody) problems.push(`after ${after}: focus is on <body>`);
   else if (!info.visible) problems.push(`after ${after}: ${info.description} has focus but is off screen`);
   else if (!info.unobscured) problems.push(`after ${after}: ${info.description} has focus but is covered`);
+  else if (!info.indicated) problems.push(`after ${after}: ${info.description} has focus but shows no focus indicator`);
 }
 
 async function press(page: Page, key: string): Promise<void> {

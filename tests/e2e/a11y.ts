@@ -113,6 +113,8 @@ export interface FocusInfo {
   visible: boolean;
   /** The element at the focused element's centre is the element itself (or inside it): nothing sticky covers it. */
   unobscured: boolean;
+  /** It draws a focus indicator: an outline or a box shadow (WCAG 2.4.7). */
+  indicated: boolean;
 }
 
 /** Where focus is, and whether a sighted keyboard user can see it (WCAG 2.4.7, 2.4.11). */
@@ -120,7 +122,7 @@ export async function focusInfo(page: Page): Promise<FocusInfo> {
   return page.evaluate(() => {
     const el = document.activeElement as HTMLElement | null;
     if (!el || el === document.body || el === document.documentElement) {
-      return { description: 'BODY', onBody: true, visible: false, unobscured: false };
+      return { description: 'BODY', onBody: true, visible: false, unobscured: false, indicated: false };
     }
     const name = (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 60);
     const description = `${el.tagName}${el.id ? `#${el.id}` : ''} "${name}"`;
@@ -132,6 +134,11 @@ export async function focusInfo(page: Page): Promise<FocusInfo> {
     const y = Math.min(Math.max(r.top + r.height / 2, 0), window.innerHeight - 1);
     const hit = document.elementFromPoint(x, y);
     const unobscured = visible && hit !== null && (shown.contains(hit) || hit.contains(shown) || (el as HTMLInputElement).labels?.[0]?.contains(hit) === true);
-    return { description, onBody: false, visible, unobscured };
+    const drawn = (e: Element) => {
+      const style = getComputedStyle(e);
+      return (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
+    };
+    const indicated = drawn(el) || (shown !== el && drawn(shown));
+    return { description, onBody: false, visible, unobscured, indicated };
   });
 }
