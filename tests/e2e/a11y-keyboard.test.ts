@@ -5,8 +5,9 @@
 // on a visible element that nothing (the sticky wizard footer) covers, never on <body>.
 // At 640×400 (200 % zoom) every tab stop of the Transfer and Results steps is checked too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchChromium, type LaunchedBrowser } from './chromium';
+import { launchChromium, screenshotDir, type LaunchedBrowser } from './chromium';
 import { startBrowserMode, type BrowserMode } from './server-harness';
 import { focusInfo, settle } from './a11y';
 
@@ -74,6 +75,8 @@ async function everyStopUncovered(page: Page, step: string): Promise<number> {
     await settle(page);
     stops++;
     await expectFocusShown(page, `Tab ${stops} on ${step} at 640×400`);
+    // For people to look at: a focused control just above the sticky footer.
+    if (stops === 14) await page.screenshot({ path: path.join(screenshotDir(), `a11y-keyboard-${step.toLowerCase()}-640x400.png`) });
     if (await page.evaluate(() => document.activeElement?.closest('footer.actions') !== null)) return stops;
   }
   throw new Error(`${step}: the footer was not reached by Tab`);
