@@ -66,7 +66,7 @@ async function active(page: Page): Promise<string> {
   });
 }
 
-/** Every tab stop from the step list to the footer, at the current size: none may be covered. */
+/** Every tab stop from the step list to the footer, at the current size: no part of any may be covered. */
 async function everyStopUncovered(page: Page, step: string): Promise<number> {
   await tabTo(page, `(el) => el.closest('nav[aria-label="Wizard steps"]') !== null`, 'the step list', { back: true, max: 150 });
   let stops = 0;
@@ -74,9 +74,10 @@ async function everyStopUncovered(page: Page, step: string): Promise<number> {
     await page.keyboard.press('Tab');
     await settle(page);
     stops++;
-    await expectFocusShown(page, `Tab ${stops} on ${step} at 640×400`);
+    const { width, height } = page.viewportSize()!;
+    await expectFocusShown(page, `Tab ${stops} on ${step} at ${width}×${height}`);
     // For people to look at: a focused control just above the sticky footer.
-    if (stops === 14) await page.screenshot({ path: path.join(screenshotDir(), `a11y-keyboard-${step.toLowerCase()}-640x400.png`) });
+    if (stops === 14) await page.screenshot({ path: path.join(screenshotDir(), `a11y-keyboard-${step.toLowerCase()}-${width}x${height}.png`) });
     if (await page.evaluate(() => document.activeElement?.closest('footer.actions') !== null)) return stops;
   }
   throw new Error(`${step}: the footer was not reached by Tab`);
@@ -177,6 +178,7 @@ describe('keyboard only', () => {
     await tabTo(page, `(el) => el.getAttribute('aria-label') === 'Freeze conv1'`, 'Freeze conv1');
     await press(page, 'Space');
     await page.locator('.counts', { hasText: '320 frozen' }).waitFor();
+    await everyStopUncovered(page, 'Transfer');
     await page.setViewportSize({ width: 640, height: 400 });
     const transferStops = await everyStopUncovered(page, 'Transfer');
     await page.setViewportSize({ width: 1280, height: 800 });
@@ -222,6 +224,7 @@ describe('keyboard only', () => {
     expect(await page.locator('table.confusion button[tabindex="0"]').count()).toBe(1);
     await press(page, 'Tab');
     expect(await page.evaluate(() => document.activeElement?.closest('table.confusion') === null)).toBe(true);
+    await everyStopUncovered(page, 'Results');
     await page.setViewportSize({ width: 640, height: 400 });
     const resultStops = await everyStopUncovered(page, 'Results');
     await page.setViewportSize({ width: 1280, height: 800 });

@@ -111,7 +111,7 @@ export interface FocusInfo {
   onBody: boolean;
   /** Inside the viewport, with a size. */
   visible: boolean;
-  /** The element at the focused element's centre is the element itself (or inside it): nothing sticky covers it. */
+  /** At its centre and its four corners the element is itself on top: nothing sticky covers any part of it. */
   unobscured: boolean;
   /** It draws a focus indicator: an outline or a box shadow (WCAG 2.4.7). */
   indicated: boolean;
@@ -130,15 +130,29 @@ export async function focusInfo(page: Page): Promise<FocusInfo> {
     const shown = el.getBoundingClientRect().width <= 1 && el.closest('label') ? el.closest('label')! : el;
     const r = shown.getBoundingClientRect();
     const visible = r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < window.innerHeight && r.left < window.innerWidth;
-    const x = Math.min(Math.max(r.left + r.width / 2, 0), window.innerWidth - 1);
-    const y = Math.min(Math.max(r.top + r.height / 2, 0), window.innerHeight - 1);
-    const hit = document.elementFromPoint(x, y);
-    const unobscured = visible && hit !== null && (shown.contains(hit) || hit.contains(shown) || (el as HTMLInputElement).labels?.[0]?.contains(hit) === true);
+    const inset = Math.min(2, r.width / 4, r.height / 4);
+    const points = [
+      [r.left + r.width / 2, r.top + r.height / 2],
+      [r.left + inset, r.top + inset],
+      [r.right - inset, r.top + inset],
+      [r.left + inset, r.bottom - inset],
+      [r.right - inset, r.bottom - inset],
+    ];
+    const onTop = ([x, y]: number[]) => {
+      // A point outside the window counts as hidden (scrolled off, not covered).
+      if (x < 0 || y < 0 || x >= window.innerWidth || y >= window.innerHeight) return false;
+      const hit = document.elementFromPoint(x, y);
+      return hit !== null && (shown.contains(hit) || hit.contains(shown) || (el as HTMLInputElement).labels?.[0]?.contains(hit) === true);
+    };
+    const covered = points.filter((p) => !onTop(p));
+    const unobscured = visible && covered.length === 0;
+    const coverer = covered.length > 0 ? document.elementFromPoint(covered[0][0], covered[0][1]) : null;
+    const why = coverer ? ` under ${coverer.tagName.toLowerCase()}.${Array.from(coverer.classList).join('.')} at ${covered[0].map(Math.round).join(',')}` : covered.length > 0 ? ` off screen at ${covered[0].map(Math.round).join(',')}` : '';
     const drawn = (e: Element) => {
       const style = getComputedStyle(e);
       return (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
     };
     const indicated = drawn(el) || (shown !== el && drawn(shown));
-    return { description, onBody: false, visible, unobscured, indicated };
+    return { description: description + why, onBody: false, visible, unobscured, indicated };
   });
 }
