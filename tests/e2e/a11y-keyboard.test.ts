@@ -221,6 +221,8 @@ describe('keyboard only', () => {
     expect(await active(page)).toMatch(/^BUTTON actual 9, predicted 5: /);
     await press(page, 'Enter');
     await page.locator('.cell-images h3', { hasText: 'Actual 9, predicted 5' }).waitFor();
+    // What the cell holds is said once: its images, or why there are none.
+    await expect.poll(async () => (await said()).at(-1)).toMatch(/images? of this mistake|No 9 was mistaken|were not kept/);
     expect(await page.locator('table.confusion button[tabindex="0"]').count()).toBe(1);
     await press(page, 'Tab');
     expect(await page.evaluate(() => document.activeElement?.closest('table.confusion') === null)).toBe(true);
