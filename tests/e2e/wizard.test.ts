@@ -27,7 +27,7 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 async function heading(page: Page): Promise<string> {
-  return (await page.locator('h2').first().textContent()) ?? '';
+  return (await page.locator('h1').first().textContent()) ?? '';
 }
 
 function primary(page: Page) {
@@ -62,7 +62,7 @@ describe('the train-then-fine-tune wizard', () => {
     await page.getByText('For 28×28×1 inputs and 5 classes.').waitFor({ timeout: 30_000 });
     expect(await heading(page)).toContain('Model');
     // Focus moved to the new step's heading.
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H2');
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
     await page.getByRole('rowheader', { name: 'conv1' }).waitFor();
     await shot(page, '2-model');
     await primary(page).click();

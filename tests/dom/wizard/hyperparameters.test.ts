@@ -63,7 +63,7 @@ describe('the Train source step', () => {
 
   it('shows each bad value’s message next to it and blocks Start until it is fixed', async () => {
     render(Wizard);
-    expect(screen.getByRole('heading', { level: 2 }).textContent).toContain('Train the source model');
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toContain('Train the source model');
     expect(start().disabled).toBe(false);
 
     await setField('Epochs', '0');
