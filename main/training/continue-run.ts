@@ -26,12 +26,12 @@ export async function continueRun(ctx: PhaseContext, continuation: Continuation)
   let input: Omit<PhaseInput, 'model' | 'start' | 'architecture' | 'extraHyperparams'>;
   if (plan.role === 'source') {
     if ('run' in spec.source) throw new Error('this experiment reused an earlier source run; continue that run instead');
-    const data = conformDataset(await loadDataset(spec.source.dataset, loadOptions(job, ctx.report)), inputShape);
+    const data = conformDataset(await loadDataset(spec.source.dataset, loadOptions(job, ctx.report, ctx.isCancelled)), inputShape);
     input = { data, datasetSpec: spec.source.dataset, training: spec.source.training, frozenLayers: [] };
   } else {
     const target = spec.target;
     if (!target) throw new Error(`the experiment's spec has no target, so its ${plan.role} run cannot be continued`);
-    const data = conformDataset(await loadDataset(target.dataset, loadOptions(job, ctx.report)), inputShape);
+    const data = conformDataset(await loadDataset(target.dataset, loadOptions(job, ctx.report, ctx.isCancelled)), inputShape);
     if (plan.role === 'target') {
       const frozen = resolveFrozenLayers(model, target.freeze);
       applyFreeze(model, frozen);

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, environmentInfo } from '../engine/backend';
 import { loadDataset, conformDataset } from '../engine/datasets';
+import { CancelledError } from '../engine/datasets/image-cache';
 import { loadPretrained } from '../engine/downloads';
 import { buildModel, transferModel, resolveFrozenLayers, applyFreeze, loadModel, getWeightsSnapshot } from '../engine/models';
 import type { ExperimentSpec } from '../engine/spec';
@@ -14,8 +15,21 @@ import { architectureOf, baselineModel, baselineRegularization, loadOptions } fr
 
 export type { Report } from './train-phase';
 
-/** Runs every phase of the job in order; stops after a phase that was cancelled. */
+/**
+ * Runs every phase of the job in order; stops after a phase that was cancelled. A cancel
+ * while a dataset loads stops the loading (nothing half-written is kept) and ends the job:
+ * the supervisor marks the runs that had not finished as cancelled.
+ */
 export async function runJob(job: Job, report: Report, isCancelled: () => boolean): Promise<void> {
+  try {
+    await runPhases(job, report, isCancelled);
+  } catch (error) {
+    if (error instanceof CancelledError) return;
+    throw error;
+  }
+}
+
+async function runPhases(job: Job, report: Report, isCancelled: () => boolean): Promise<void> {
   const backend = await selectBackend(job.spec.backend);
   const environment: EnvironmentInfo = {
     ...environmentInfo(),
@@ -49,7 +63,7 @@ export async function runJob(job: Job, report: Report, isCancelled: () => boolea
   if (!spec.target || !targetPhase) return;
   const target = spec.target;
   const inputShape = sourceModel.inputs[0].shape.slice(1) as number[];
-  const targetData = conformDataset(await loadDataset(target.dataset, loadOptions(job, report)), inputShape);
+  const targetData = conformDataset(await loadDataset(target.dataset, loadOptions(job, report, isCancelled)), inputShape);
 
   const transferred = transferModel(sourceModel, { numClasses: targetData.classNames.length, head: target.head, seed: spec.seed });
   // L2-SP pulls toward the weights as they are right after transfer, before any fine-tuning.
@@ -86,7 +100,7 @@ export async function runJob(job: Job, report: Report, isCancelled: () => boolea
 async function runSourcePhase(ctx: PhaseContext, plan: PhasePlan, spec: ExperimentSpec): Promise<PhaseOutcome> {
   if ('run' in spec.source) throw new Error('unreachable: source run has no source phase');
   const source = spec.source;
-  const data = await loadDataset(source.dataset, loadOptions(ctx.job, ctx.report));
+  const data = await loadDataset(source.dataset, loadOptions(ctx.job, ctx.report, ctx.isCancelled));
   let model: tf.LayersModel;
   if ('architecture' in source.model) {
     model = buildModel(source.model.architecture, data.inputShape, data.classNames.length, spec.seed);

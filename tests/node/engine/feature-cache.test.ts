@@ -1,5 +1,6 @@
 // Frozen-feature caching must give the same training as running the whole network with the
 // frozen prefix: same seed, same shuffles, a few epochs on small data, compared weight by weight.
+import { samplesToArray } from '../../fixtures/sample-arrays';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../main/engine/backend';
@@ -51,7 +52,7 @@ describe('frozen-feature cache', () => {
       const after = weightArrays(split.model);
       expect(maxDifference(after, before)).toBeGreaterThan(1e-3);
       expect(maxDifference(after, weightArrays(full.model))).toBeLessThan(1e-4);
-      const xs = tf.tensor(validation.x, [9, ...shape]);
+      const xs = tf.tensor(samplesToArray(validation.x), [9, ...shape]);
       const predictions = [full.model, split.model].map((m) => (m.predict(xs) as tf.Tensor).dataSync() as Float32Array);
       expect(maxDifference([predictions[0]], [predictions[1]])).toBeLessThan(1e-4);
       cachedEpochs.forEach((m, i) => {
