@@ -23,6 +23,7 @@ export async function continueRun(ctx: PhaseContext, continuation: Continuation)
   const { model, info } = checkpoint;
   const inputShape = model.inputs[0].shape.slice(1) as number[];
 
+  const loadStart = performance.now();
   let input: Omit<PhaseInput, 'model' | 'start' | 'architecture' | 'extraHyperparams'>;
   if (plan.role === 'source') {
     if ('run' in spec.source) throw new Error('this experiment reused an earlier source run; continue that run instead');
@@ -52,6 +53,7 @@ export async function continueRun(ctx: PhaseContext, continuation: Continuation)
   const what = continuation.kind === 'resume' ? 'resumed' : 'continued (train more)';
   await trainPhase(ctx, plan, {
     ...input,
+    loadMs: performance.now() - loadStart,
     model,
     training: { ...input.training, epochs: continuation.epochs },
     architecture: architectureOf(spec),

@@ -81,6 +81,19 @@ export interface WorkerIdentity {
   startedAt: number | null;
 }
 
+/** Where a phase's time went, in milliseconds (absent: the phase did not get that far or had no such step). */
+export interface PhaseTimings {
+  /** Listing and decoding the data (or opening its cache); 0 when an earlier phase loaded it. */
+  loadMs: number;
+  /** The frozen prefix's one pass over the data, when its features were cached. */
+  featuresMs?: number;
+  trainMs?: number;
+  /** The test-set evaluation. */
+  evaluateMs?: number;
+  /** Threads the feature pass and evaluation ran on. */
+  inferenceThreads?: number;
+}
+
 export type FromWorker =
   | { type: 'ready'; process?: WorkerIdentity }
   | PhaseStarted
@@ -88,7 +101,7 @@ export type FromWorker =
   | { type: 'epoch'; runId: string; metrics: EpochMetrics }
   | { type: 'evaluation'; runId: string; evaluation: Evaluation }
   | { type: 'artifact'; runId: string; kind: 'model' | 'checkpoint'; path: string; sizeBytes: number }
-  | { type: 'phase-finished'; runId: string; status: 'completed' | 'cancelled' }
+  | { type: 'phase-finished'; runId: string; status: 'completed' | 'cancelled'; timings?: PhaseTimings }
   | { type: 'log'; message: string }
   | { type: 'download-progress'; name: string; file: string; received: number; total: number | null }
   | { type: 'failed'; runId?: string; message: string; code: string }

@@ -63,7 +63,9 @@ async function runPhases(job: Job, report: Report, isCancelled: () => boolean): 
   if (!spec.target || !targetPhase) return;
   const target = spec.target;
   const inputShape = sourceModel.inputs[0].shape.slice(1) as number[];
+  const loadStart = performance.now();
   const targetData = conformDataset(await loadDataset(target.dataset, loadOptions(job, report, isCancelled)), inputShape);
+  const loadMs = performance.now() - loadStart;
 
   const transferred = transferModel(sourceModel, { numClasses: targetData.classNames.length, head: target.head, seed: spec.seed });
   // L2-SP pulls toward the weights as they are right after transfer, before any fine-tuning.
@@ -79,6 +81,7 @@ async function runPhases(job: Job, report: Report, isCancelled: () => boolean): 
     frozenLayers: frozen,
     extraHyperparams: { freeze: target.freeze, head: target.head, regularization: target.regularization },
     regularization: { spec: target.regularization, source: sourceSnapshot, newLayers: target.head === 'replace' ? ['head'] : [] },
+    loadMs,
   });
   if (targetOutcome.cancelled) return;
 
@@ -100,7 +103,9 @@ async function runPhases(job: Job, report: Report, isCancelled: () => boolean): 
 async function runSourcePhase(ctx: PhaseContext, plan: PhasePlan, spec: ExperimentSpec): Promise<PhaseOutcome> {
   if ('run' in spec.source) throw new Error('unreachable: source run has no source phase');
   const source = spec.source;
+  const loadStart = performance.now();
   const data = await loadDataset(source.dataset, loadOptions(ctx.job, ctx.report, ctx.isCancelled));
+  const loadMs = performance.now() - loadStart;
   let model: tf.LayersModel;
   if ('architecture' in source.model) {
     model = buildModel(source.model.architecture, data.inputShape, data.classNames.length, spec.seed);
@@ -124,6 +129,7 @@ async function runSourcePhase(ctx: PhaseContext, plan: PhasePlan, spec: Experime
     architecture: architectureOf(spec),
     frozenLayers: [],
     extraHyperparams: {},
+    loadMs,
   });
 }
 

@@ -3,7 +3,7 @@
 // an out-of-memory in training takes down only the worker; the supervisor then records
 // the run as failed with the reason. Cancelling asks the worker first and kills it after
 // a grace period.
-import type { FromWorker, Job, PhaseStarted, WorkerIdentity } from './protocol';
+import type { FromWorker, Job, PhaseStarted, PhaseTimings, WorkerIdentity } from './protocol';
 import type { RunStatus } from './roles';
 import type { StepProgress, EpochMetrics } from '../engine/train';
 import type { Evaluation } from '../engine/evaluate';
@@ -31,6 +31,8 @@ export interface RunRecorder {
   addArtifact(runId: string, kind: string, path: string, sizeBytes: number): void;
   finishRun(runId: string, status: Exclude<RunStatus, 'queued' | 'running'>, error?: string): void;
   saveTransferGain(experimentId: string, gain: TransferGain): void;
+  /** Where a finished or cancelled phase's time went (load, feature pass, training, evaluation). */
+  saveTimings?(runId: string, timings: PhaseTimings): void;
 }
 
 export type SupervisorEvent =
@@ -224,6 +226,7 @@ class JobTracker {
         return;
       case 'phase-finished':
         this.flush(message.runId);
+        if (message.timings) this.recorder.saveTimings?.(message.runId, message.timings);
         this.finish(message.runId, message.status);
         return;
       case 'failed':
