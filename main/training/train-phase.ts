@@ -54,6 +54,8 @@ export interface PhaseInput {
   start?: PhaseStart;
   /** How long loading the data took (0 when an earlier phase's data is reused). */
   loadMs?: number;
+  /** Facts about how data and model were fitted to each other, for the run's notes. */
+  notes?: string[];
 }
 
 export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: PhaseInput): Promise<PhaseOutcome> {
@@ -65,6 +67,7 @@ export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: Phas
   const { train, validation } = splitValidation(data.train, training.validationSplit, seed, inputShape);
   const notes = [...ctx.backendNotes];
   if (input.start) notes.push(input.start.note);
+  if (input.notes) notes.push(...input.notes);
 
   const augmentationOn = isAugmentationOn(training.augmentation);
   if (isAugmentationOn(training.augmentation)) notes.push(describeAugmentation(training.augmentation));
