@@ -20,6 +20,7 @@ export class StoreRecorder implements RunRecorder {
           backendReason: skipped ? `skipped ${skipped}` : `${environment.backend} was requested`,
           notes: info.notes,
           warnings: info.warnings,
+          ...(info.estimate ? { estimate: info.estimate } : {}),
         },
         dataset: info.dataset,
         datasetName: info.dataset.description,

@@ -4,6 +4,7 @@ import type { ExperimentSpec, BackendName } from '../engine/spec';
 import type { EpochMetrics, StepProgress } from '../engine/train';
 import type { Evaluation } from '../engine/evaluate';
 import type { RunRole } from './roles';
+import type { PhaseEstimate } from './phase-estimate';
 
 export type { RunRole } from './roles';
 
@@ -73,6 +74,8 @@ export interface PhaseStarted {
   /** Whether frozen-prefix features were cached, and other facts worth recording. */
   notes: string[];
   warnings: string[];
+  /** How long the phase (and a baseline after it) should take, estimated on this machine before it starts. */
+  estimate?: PhaseEstimate;
 }
 
 /** A process as pid + start time (Unix epoch ms; null where the platform cannot tell). */

@@ -16,6 +16,7 @@ import { createAugmenter, describeAugmentation, isAugmentationOn } from '../engi
 import { checkpointSize, writeCheckpoint } from '../engine/checkpoints';
 import { planParallelism } from '../engine/step-runner';
 import { trainingThreads } from './training-threads';
+import { describeEstimate, estimatePhase, forwardMsPerSample } from './phase-estimate';
 import type { DatasetSpec, RegularizationSpec, TrainingSpec } from '../engine/spec';
 import type { EnvironmentInfo, FromWorker, Job, PhasePlan, PhaseTimings } from './protocol';
 
@@ -93,8 +94,22 @@ export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: Phas
     frozenPrefixCached: cachePlan.cached,
   }).description);
 
+  const counts = { train: train.y.length, validation: validation?.y.length ?? 0, test: data.test.y.length };
+  const fullMs = forwardMsPerSample(model, inputShape);
+  const estimate = estimatePhase({
+    counts,
+    epochs: training.epochs,
+    threads,
+    fullMs,
+    trainedMs: split && cachePlan.cached ? forwardMsPerSample(split.rest, cachePlan.featureShape) : fullMs,
+    cached: cachePlan.cached,
+    baseline: plan.role === 'target' && job.phases.some((p) => p.role === 'baseline'),
+  });
+  notes.push(describeEstimate(estimate));
+
   report({
     type: 'phase-started',
+    estimate,
     runId: plan.runId,
     environment: ctx.environment,
     architecture: input.architecture,

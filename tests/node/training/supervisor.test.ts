@@ -74,6 +74,11 @@ describe('supervisor with forked workers', () => {
     expect(timings(target)!.featuresMs).toBeGreaterThan(0);
     expect(timings(source)!.featuresMs).toBeUndefined();
     expect(timings(baseline)!.loadMs).toBe(0);
+    // Before it started, the target run said what it and the baseline after it would cost.
+    const estimate = (app.store.runs.get(target.id)?.environment as { estimate?: Record<string, number> }).estimate!;
+    expect(estimate.featuresMs).toBeGreaterThan(0);
+    expect(estimate.baselineMs).toBeGreaterThan(0);
+    expect(notes(target).some((n) => n.startsWith('estimated: feature pass ~'))).toBe(true);
     expect(target.parentRunId).toBe(source.id);
     expect(baseline.parentRunId).toBe(target.id);
     expect(report.transferGain?.accuracyDelta).toBeCloseTo(target.evaluation!.accuracy - baseline.evaluation!.accuracy, 10);
