@@ -14,8 +14,11 @@ import { sampleSize } from './datasets/dataset';
 import { floatSamples, gatherRows } from './datasets/samples';
 import { isFrozenPrefix, splitAtLayer, type SplitModel } from './models';
 
-/** Features above this size are not cached (they would have to sit in memory as one array each). */
-export const FEATURE_CACHE_LIMIT_BYTES = 1024 * 1024 * 1024;
+/**
+ * Features above this size are not cached. Large ones are kept on disk
+ * (datasets/feature-store.ts), so this bounds the temporary file, not memory.
+ */
+export const FEATURE_CACHE_LIMIT_BYTES = 16 * 1024 * 1024 * 1024;
 
 export type FeatureCachePlan =
   | { cached: true; cutLayer: string; featureShape: number[]; note: string }

@@ -4,7 +4,7 @@
 // over the test split for the evaluation.
 import * as tf from '@tensorflow/tfjs';
 import type { Split } from '../engine/datasets/dataset';
-import { floatSamples } from '../engine/datasets/samples';
+import { createFeatureStore, type FeatureStore } from '../engine/datasets/feature-store';
 import { createPredictPool } from '../engine/data-parallel/parallel-predict';
 import type { CachedTraining } from '../engine/feature-cache';
 import type { SplitModel } from '../engine/models';
@@ -20,15 +20,26 @@ export async function streamFrozenFeatures(
   inputShape: number[],
   threads: number,
   isCancelled: () => boolean,
-): Promise<CachedTraining & { threads: number }> {
+): Promise<CachedTraining & { threads: number; onDisk: boolean; dispose: () => void }> {
   const count = data.train.y.length + (data.validation?.y.length ?? 0);
   const pool = await createPredictPool(split.prefix, inputShape, { threads: count >= MIN_SAMPLES_FOR_THREADS ? threads : 1, backend: tf.getBackend() });
   const size = featureShape.reduce((a, b) => a * b, 1);
+  // Small features stay in memory; large ones (a cut before pooling) go to a file.
+  const stores: FeatureStore[] = [];
+  const dispose = () => stores.forEach((s) => s.dispose());
   try {
-    const features = async (s: Split): Promise<Split> => ({ x: floatSamples(await pool.run(s.x, { isCancelled }), size), y: s.y, ids: s.ids });
+    const features = async (s: Split): Promise<Split> => {
+      const store = createFeatureStore(s.y.length, size);
+      stores.push(store);
+      await pool.run(s.x, { isCancelled, into: store.write });
+      return { x: store.samples(), y: s.y, ids: s.ids };
+    };
     const train = await features(data.train);
     const validation = data.validation ? await features(data.validation) : undefined;
-    return { rest: split.rest, featureShape, train, validation, threads: pool.threads };
+    return { rest: split.rest, featureShape, train, validation, threads: pool.threads, onDisk: stores.some((s) => s.onDisk), dispose };
+  } catch (error) {
+    dispose();
+    throw error;
   } finally {
     await pool.close();
   }

@@ -17,6 +17,7 @@ import { checkpointSize, writeCheckpoint } from '../engine/checkpoints';
 import { planParallelism } from '../engine/step-runner';
 import { trainingThreads } from './training-threads';
 import { describeEstimate, estimatePhase, forwardMsPerSample } from './phase-estimate';
+import { FEATURES_IN_MEMORY_BYTES } from '../engine/datasets/feature-store';
 import type { DatasetSpec, RegularizationSpec, TrainingSpec } from '../engine/spec';
 import type { EnvironmentInfo, FromWorker, Job, PhasePlan, PhaseTimings } from './protocol';
 
@@ -106,6 +107,9 @@ export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: Phas
     baseline: plan.role === 'target' && job.phases.some((p) => p.role === 'baseline'),
   });
   notes.push(describeEstimate(estimate));
+  if (cachePlan.cached && counts.train * cachePlan.featureShape.reduce((x, y) => x * y, 1) * 4 > FEATURES_IN_MEMORY_BYTES) {
+    notes.push('frozen features kept on disk: too large to hold in memory');
+  }
 
   report({
     type: 'phase-started',
@@ -197,6 +201,7 @@ export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: Phas
     );
   } finally {
     penalty?.dispose();
+    cached?.dispose();
   }
   timings.trainMs = Math.round(performance.now() - trainStart);
   if (result.cancelled) return cancelledNow();

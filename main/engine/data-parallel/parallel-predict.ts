@@ -27,6 +27,8 @@ export interface PredictPoolOptions {
 
 export interface PredictRun {
   isCancelled?: () => boolean;
+  /** Where outputs go, rows start.. at a time; run() then returns an empty array. */
+  into?: (start: number, values: Float32Array) => void;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -96,7 +98,7 @@ export async function createPredictPool(model: tf.LayersModel, inputShape: numbe
 
   const run = async (samples: Samples, progress: PredictRun = {}): Promise<Float32Array> => {
     const count = samples.count;
-    const out = new Float32Array(count * outSize);
+    const out = new Float32Array(progress.into ? 0 : count * outSize);
     let next = 0;
     let done = 0;
     let cancelled = false;
@@ -112,7 +114,8 @@ export async function createPredictPool(model: tf.LayersModel, inputShape: numbe
       return { start, n };
     };
     const finish = (job: { start: number; n: number }, values: Float32Array) => {
-      out.set(values, job.start * outSize);
+      if (progress.into) progress.into(job.start, values);
+      else out.set(values, job.start * outSize);
       done += job.n;
       progress.onProgress?.(done, count);
     };

@@ -70,7 +70,8 @@ describe('frozen-feature cache', () => {
     });
     expect(planFeatureCache(model, ['dense1'], { augmentationOn: false, trainCount: 1, validationCount: 0 }).cached).toBe(false);
     expect(planFeatureCache(model, [], { augmentationOn: false, trainCount: 1, validationCount: 0 })).toEqual({ cached: false });
-    const huge = planFeatureCache(model, frozen, { augmentationOn: false, trainCount: 10_000_000, validationCount: 0 });
+    // Large features go to disk (feature-store.ts); beyond 16 GiB even that is refused.
+    const huge = planFeatureCache(model, frozen, { augmentationOn: false, trainCount: 100_000_000, validationCount: 0 });
     expect(huge.cached).toBe(false);
     expect(huge.note).toMatch(/would take \d+ MB/);
   });
