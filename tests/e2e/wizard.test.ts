@@ -107,7 +107,9 @@ describe('the train-then-fine-tune wizard', () => {
     // 7. Results: the verdict in words, a confusion-matrix cell's images, a prediction.
     expect(await heading(page)).toContain('Results');
     const verdict = page.getByRole('region', { name: 'Transfer gain' });
-    await verdict.getByText(/points? of accuracy; (reached|never reached) the baseline's final accuracy/).waitFor({ timeout: 30_000 });
+    // The headline names the split, the interval and the test-set size; the epoch figure names its curve.
+    await verdict.getByText(/^(Transfer helped|Transfer hurt|Within noise): [+−±][\d.]+ points? of test accuracy \(95 % interval [+−±][\d.]+ to [+−±][\d.]+ points?, [\d,]+ target test images\)$/).waitFor({ timeout: 30_000 });
+    expect(await verdict.textContent()).toMatch(/By validation accuracy, the fine-tuned model (reached|never reached) the baseline's final validation accuracy/);
     const cells = await page.getByRole('button', { name: /^actual \d, predicted \d: \d+ samples?$/ }).evaluateAll((els) =>
       els.map((el) => el.getAttribute('aria-label') ?? ''),
     );
