@@ -90,7 +90,9 @@ export function defaultDraft(): Draft {
     head: 'replace',
     regularization: { kind: 'none', weight: 0.0001, alpha: 0.01, beta: 0.0001 },
     baseline: true,
-    targetTraining: defaultHyperparameters({ epochs: 10, batchSize: 16 }),
+    // Fine-tuning starts from learned weights: a smaller step keeps them from being
+    // overwritten in the first updates (as the Transfer step advises).
+    targetTraining: defaultHyperparameters({ epochs: 10, batchSize: 16, learningRate: 0.0005 }),
     sourceExperimentId: null,
     sourceRunId: null,
     targetExperimentId: null,

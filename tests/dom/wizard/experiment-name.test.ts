@@ -27,3 +27,11 @@ describe('suggestedName', () => {
     expect(dataLabel(defaultDataChoice({ origin: 'builtin', name: 'mnist', classes: [1, 3, 7] }))).toBe('Digits 1, 3, 7');
   });
 });
+
+describe('halfLabels', () => {
+  it('reads numbered classes as a range and named ones as first/last halves', async () => {
+    const { halfLabels } = await import('../../../renderer/src/wizard/data-choice');
+    expect(halfLabels(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])).toEqual(['0–4', '5–9']);
+    expect(halfLabels(['T-shirt', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'])).toEqual(['First 5 classes', 'Last 5 classes']);
+  });
+});
