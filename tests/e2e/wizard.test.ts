@@ -126,10 +126,21 @@ describe('the train-then-fine-tune wizard', () => {
       await page.getByRole('button', { name: cells[0] }).click();
       await page.getByText(/classified correctly/).waitFor();
     }
-    await page.locator('input[type=file]').setInputFiles({ name: 'stroke.png', mimeType: 'image/png', buffer: await strokePng() });
+    // A file that is not an image: said in the person's words, with no "report it".
+    const notes = { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture') };
+    await page.locator('input[type=file]').setInputFiles(notes);
+    await page.getByText('notes.txt is not an image.').waitFor();
+    expect(await page.getByText(/report it/).count()).toBe(0);
+    // A batch with a text file and a broken "PNG": those are listed as skipped, the rest predicted.
+    const broken = { name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from('not really a png') };
+    await page.locator('input[type=file]').setInputFiles([notes, { name: 'stroke.png', mimeType: 'image/png', buffer: await strokePng() }, broken]);
     const prediction = page.getByRole('list', { name: 'Predictions' });
     await prediction.waitFor({ timeout: 30_000 });
     expect(await prediction.textContent()).toMatch(/[5-9][\s\S]*\d+\.\d %/);
+    expect(await prediction.locator('li').count()).toBe(1);
+    const skipped = page.locator('.skipped');
+    await skipped.getByText('broken.png').waitFor({ timeout: 30_000 });
+    expect(await skipped.textContent()).toMatch(/Skipped 2 files:\s*notes\.txt is not a PNG, JPEG, WebP or GIF image\s*broken\.png could not be read as an image/);
     await shot(page, '7-results');
 
     // The runs are in the store: the source, and the fine-tuned target with its baseline.
