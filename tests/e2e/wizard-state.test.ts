@@ -241,4 +241,28 @@ describe('the wizard state model in the real UI', () => {
     expect(await dialog.count()).toBe(0);
     await page.close();
   });
+
+  it('Settings has real settings: the theme applies at once, the backend goes into the next blank experiment; no request 404s', async () => {
+    const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const missing: string[] = [];
+    page.on('response', (res) => {
+      if (res.status() === 404) missing.push(res.url());
+    });
+    await page.goto(`${web.url}#/settings`);
+    await page.getByRole('radio', { name: 'Dark' }).check();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe('rgb(27, 28, 31)');
+    await page.getByLabel('Backend for new experiments').selectOption('wasm');
+    await shot(page, '7-settings');
+    // Kept across a reload, and used by the next blank experiment.
+    await page.reload();
+    await page.getByRole('radio', { name: 'Dark' }).waitFor();
+    expect(await page.getByRole('radio', { name: 'Dark' }).isChecked()).toBe(true);
+    await page.getByRole('link', { name: 'New experiment' }).click();
+    await page.getByLabel('Experiment name').waitFor();
+    const backend = await page.evaluate(() => JSON.parse(localStorage.getItem('transfer-lab.wizard-draft.v1') ?? '{}').backend);
+    expect(backend).toBe('wasm');
+    expect(missing).toEqual([]);
+    await page.close();
+  });
 });

@@ -9,15 +9,23 @@ import { draftFromSpec } from './draft-from-spec';
 import { suggestedName } from './experiment-name';
 import { canOpen, hasUnsavedChoices, stepStatuses, type DraftRunStatuses, type StepStatus } from './step-status';
 import { takeWizardPrefill } from '../history/wizard-prefill';
+import { preferences } from '../settings/preferences.svelte';
+
+/** A blank draft with the backend chosen in Settings. */
+function blankDraft(): Draft {
+  const draft = defaultDraft();
+  draft.backend = preferences.value.backend;
+  return draft;
+}
 
 export const DRAFT_STORAGE_KEY = 'transfer-lab.wizard-draft.v1';
 
 function readStoredDraft(): Draft {
   try {
-    return parseDraft(localStorage.getItem(DRAFT_STORAGE_KEY)) ?? defaultDraft();
+    return parseDraft(localStorage.getItem(DRAFT_STORAGE_KEY)) ?? blankDraft();
   } catch {
     // Storage can be unavailable (privacy settings); the wizard still works, unsaved.
-    return defaultDraft();
+    return blankDraft();
   }
 }
 
@@ -115,7 +123,9 @@ export class WizardState {
 
   /** Whether "New experiment" would discard choices that no run was made from. */
   get hasUnsavedChoices(): boolean {
-    return hasUnsavedChoices(this.draft, defaultDraft());
+    // The backend comes from Settings, not from a choice in the wizard: changing the
+    // preference does not make an untouched draft "unsaved".
+    return hasUnsavedChoices(this.draft, { ...blankDraft(), backend: this.draft.backend });
   }
 
   /** "New experiment": a blank wizard, after asking when that discards unsaved choices. */
@@ -167,7 +177,7 @@ export class WizardState {
   /** Everything back to the defaults (the runs already started stay in history). */
   reset(): void {
     this.confirmingDiscard = false;
-    this.draft = defaultDraft();
+    this.draft = blankDraft();
   }
 }
 
