@@ -168,6 +168,10 @@ describe('the train-then-fine-tune wizard', () => {
     await page.getByRole('link', { name: 'Runs', exact: true }).click();
     for (const run of rows) await page.locator(`tr[data-run-id="${run.id}"]`).waitFor({ timeout: 15_000 });
     expect(await page.locator('tbody tr').count()).toBe(3);
+    // At 1280 × 800 the whole table fits: no sideways scrolling.
+    const overflow = await page.locator('.table-scroll').evaluate((el) => el.scrollWidth - el.clientWidth);
+    await shot(page, '8-runs');
+    expect(overflow).toBeLessThanOrEqual(0);
     expect(pageErrors).toEqual([]);
     await page.close();
   });
