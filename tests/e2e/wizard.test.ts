@@ -48,13 +48,13 @@ describe('the train-then-fine-tune wizard', () => {
     page.on('pageerror', (err) => pageErrors.push(err.message));
     await page.goto(`${web.url}#/new`);
 
-    // 1. Source data: built-in MNIST, digits 0–4 (the default), at most 20 per class.
+    // 1. Source data: built-in MNIST, digits 0–4 (the default), at most 200 per class.
     expect(await heading(page)).toContain('Source data');
     await page.getByRole('checkbox', { name: 'Keep class 4' }).waitFor({ timeout: 60_000 });
     expect(await page.getByRole('checkbox', { name: 'Keep class 4' }).isChecked()).toBe(true);
     expect(await page.getByRole('checkbox', { name: 'Keep class 5' }).isChecked()).toBe(false);
-    await page.locator('#source-cap').fill('20');
-    await page.getByText('100 training samples will be used').waitFor();
+    await page.locator('#source-cap').fill('200');
+    await page.getByText('1,000 training samples will be used').waitFor();
     await shot(page, '1-source-data');
     await primary(page).click();
 
@@ -67,9 +67,9 @@ describe('the train-then-fine-tune wizard', () => {
     await shot(page, '2-model');
     await primary(page).click();
 
-    // 3. Train the source: 2 epochs, then its test accuracy and confusion matrix.
+    // 3. Train the source: 3 epochs, then its test accuracy and confusion matrix.
     expect(await heading(page)).toContain('Train the source model');
-    await page.getByLabel('Epochs').fill('2');
+    await page.getByLabel('Epochs').fill('3');
     await page.getByLabel('Batch size').fill('16');
     await page.getByRole('button', { name: 'Start training' }).click();
     await page.getByText('Test accuracy').waitFor({ timeout: 120_000 });
@@ -92,7 +92,7 @@ describe('the train-then-fine-tune wizard', () => {
     await freezeConv.check();
     await page.locator('.counts', { hasText: '320 frozen' }).waitFor();
     expect(await page.getByRole('checkbox', { name: 'Also train the same model from random weights on the target data' }).isChecked()).toBe(true);
-    await page.getByLabel('Epochs').fill('2');
+    await page.getByLabel('Epochs').fill('6');
     await page.getByLabel('Batch size').fill('16');
     await shot(page, '5-transfer');
     await page.getByLabel('Batch size').press('Enter'); // Enter advances when the step is valid
