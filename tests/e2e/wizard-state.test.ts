@@ -60,9 +60,15 @@ async function stepState(page: Page, label: string): Promise<string | null> {
   return stepItem(page, label).getAttribute('data-state');
 }
 
+/** The current step's heading (whatever its level). */
+function stepHeading(page: Page, text?: string) {
+  const heading = page.locator('form.step > header').getByRole('heading');
+  return text ? heading.filter({ hasText: text }) : heading;
+}
+
 async function openStep(page: Page, label: string): Promise<void> {
   await stepItem(page, label).getByRole('button').click();
-  await page.locator('h2', { hasText: label === 'Train source' ? 'Train the source model' : label === 'Transfer' ? 'Transfer settings' : label }).waitFor();
+  await stepHeading(page, label === 'Train source' ? 'Train the source model' : label === 'Transfer' ? 'Transfer settings' : label).waitFor();
 }
 
 async function runs(page: Page): Promise<RunRow[]> {
@@ -230,10 +236,10 @@ describe('the wizard state model in the real UI', () => {
     await shot(page, '6-discard-draft');
     await dialog.getByRole('button', { name: 'Keep editing' }).click();
     await dialog.waitFor({ state: 'detached' });
-    expect(await page.locator('h2').first().textContent()).toContain('Model');
+    expect(await stepHeading(page).textContent()).toContain('Model');
     await page.getByRole('link', { name: 'New experiment' }).click();
     await dialog.getByRole('button', { name: 'Discard and start blank' }).click();
-    await page.locator('h2', { hasText: 'Source data' }).waitFor();
+    await stepHeading(page, 'Source data').waitFor();
     await page.getByRole('checkbox', { name: 'Keep class 4' }).waitFor();
     expect(await page.locator('#source-cap').inputValue()).toBe('200');
     // Nothing unsaved now: a blank wizard again, without asking.
