@@ -1,7 +1,8 @@
 // The wizard keeps its promises, in Chromium through browser mode on built-in digits with
 // tiny settings: a finished experiment whose source data then changes shows its source
 // model out of date, trains it again, offers the new model's layers, fine-tunes again into
-// new linked runs and shows their results; a second fine-tune after a transfer change; a
+// new linked runs and shows their results; a second fine-tune after a transfer change;
+// reverting the source choices offers the earlier source run instead of training again; a
 // name typed on step 1 names the runs; a cancelled baseline gives "no comparison"; and
 // "New experiment" gives a blank wizard, asking first when that discards choices.
 // Screenshots go to test-results/screenshots/state-*.png.
@@ -195,6 +196,19 @@ describe('the wizard state model in the real UI', () => {
     expect(third[2].parentRunId).toBe(sources[1].id);
     expect(await page.getByRole('link', { name: 'Open in history' }).getAttribute('href')).toBe(`#/runs/${third[2].id}`);
     await shot(page, '4-second-fine-tune-results');
+
+    // Back to the first source's choices: instead of training again, its run can be reused.
+    await openStep(page, 'Source data');
+    await page.getByRole('checkbox', { name: 'Keep class 3' }).check();
+    await page.getByRole('checkbox', { name: 'Keep class 4' }).check();
+    await openStep(page, 'Model');
+    await page.getByRole('radio', { name: /Seed CNN/ }).check();
+    await openStep(page, 'Train source');
+    const reuse = page.getByRole('button', { name: `Reuse run ${sources[0].id.slice(-8)}` });
+    await reuse.click();
+    await expect.poll(() => stepState(page, 'Train source')).toBe('done');
+    expect(await stepState(page, 'Fine-tune')).toBe('out-of-date');
+    expect((await runs(page)).filter((r) => r.role === 'source')).toHaveLength(2); // nothing trained again
     expect(pageErrors).toEqual([]);
     await page.close();
   });

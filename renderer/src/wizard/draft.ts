@@ -64,8 +64,16 @@ export interface Draft {
   sourceMadeFrom: Record<string, string> | null;
   /** What the fine-tuning experiment was made from, recorded when it started. */
   targetMadeFrom: Record<string, string> | null;
+  /** Source runs this draft trained before the current one, newest first (reused when the settings match again). */
+  earlierSources: EarlierSource[];
   /** A freeze rule from a re-opened spec, resolved once the source's layers are known. */
   pendingFreeze?: { through: string } | 'all-but-head' | null;
+}
+
+export interface EarlierSource {
+  experimentId: string;
+  runId: string;
+  madeFrom: Record<string, string>;
 }
 
 export function defaultDataChoice(overrides: Partial<DataChoice> = {}): DataChoice {
@@ -98,6 +106,7 @@ export function defaultDraft(): Draft {
     targetExperimentId: null,
     sourceMadeFrom: null,
     targetMadeFrom: null,
+    earlierSources: [],
   };
   draft.name = suggestedName(draft);
   return draft;
@@ -169,6 +178,10 @@ function draftSchema() {
     targetExperimentId: runId.catch(null),
     sourceMadeFrom: madeFromSchema,
     targetMadeFrom: madeFromSchema,
+    earlierSources: z
+      .array(z.object({ experimentId: z.string().regex(/^[0-9a-z]{1,64}$/), runId: z.string().regex(/^[0-9a-z]{1,64}$/), madeFrom: z.record(z.string().max(100), z.string().max(100_000)) }))
+      .max(20)
+      .catch([]),
     pendingFreeze: z.union([z.object({ through: z.string().max(200) }), z.literal('all-but-head'), z.null()]).optional().catch(null),
   });
 }

@@ -3,7 +3,7 @@
 // status of each step. A finished run stays "done" only while the choices it was made from
 // are unchanged; change anything upstream and it is "out of date", with the reason, and
 // every step after it follows. Nothing here reads the store: the caller passes statuses.
-import { STEPS, type Draft, type StepId } from './draft';
+import { STEPS, type Draft, type EarlierSource, type StepId } from './draft';
 import { datasetSpec, modelSpec, regularizationSpec, sourceRunOf } from './experiment-specs';
 import { isValid, toTrainingSpec, validateHyperparameters, type Hyperparameters } from './hyperparameters';
 import type { RunStatusName } from './report-types';
@@ -131,4 +131,28 @@ export function hasUnsavedChoices(draft: Draft, blank: Draft): boolean {
   const targetChanged = !!draft.targetExperimentId && changedSince(draft.targetMadeFrom ?? targetMadeFrom(draft), targetMadeFrom(draft)) !== null;
   const targetNeverRun = !draft.targetExperimentId && changedSince(targetMadeFrom(blank), { ...targetMadeFrom(draft), 'source model': '' }) !== null;
   return sourceChanged || targetChanged || targetNeverRun;
+}
+
+/** How many earlier source runs a draft remembers. */
+export const EARLIER_SOURCES_KEPT = 10;
+
+/**
+ * An earlier source run of this draft made from exactly the current choices, which can be
+ * reused instead of training again; null when there is none (or the current run matches).
+ */
+export function reusableEarlierSource(draft: Draft): EarlierSource | null {
+  if (draft.sourceMode !== 'train') return null;
+  const now = sourceMadeFrom(draft);
+  if (draft.sourceMadeFrom && changedSince(draft.sourceMadeFrom, now) === null) return null;
+  return draft.earlierSources.find((e) => changedSince(e.madeFrom, now) === null) ?? null;
+}
+
+/**
+ * The draft's current source run moves to the earlier ones (newest first, a bounded list),
+ * before another takes its place.
+ */
+export function rememberCurrentSource(draft: Draft): EarlierSource[] {
+  const { sourceExperimentId: experimentId, sourceRunId: runId, sourceMadeFrom: madeFrom } = draft;
+  if (!experimentId || !runId || !madeFrom) return draft.earlierSources;
+  return [{ experimentId, runId, madeFrom }, ...draft.earlierSources.filter((e) => e.runId !== runId)].slice(0, EARLIER_SOURCES_KEPT);
 }

@@ -2,7 +2,9 @@
 // how the steps after it follow.
 import { describe, expect, it } from 'vitest';
 import { defaultDataChoice, defaultDraft, type Draft } from '../../../renderer/src/wizard/draft';
-import { canOpen, hasUnsavedChoices, sourceMadeFrom, stepStatuses, targetMadeFrom, type DraftRunStatuses } from '../../../renderer/src/wizard/step-status';
+import {
+  canOpen, EARLIER_SOURCES_KEPT, hasUnsavedChoices, rememberCurrentSource, reusableEarlierSource, sourceMadeFrom, stepStatuses, targetMadeFrom, type DraftRunStatuses,
+} from '../../../renderer/src/wizard/step-status';
 
 const NONE: DraftRunStatuses = { source: null, target: null, baseline: null };
 const ALL_DONE: DraftRunStatuses = { source: 'completed', target: 'completed', baseline: 'completed' };
@@ -177,5 +179,35 @@ describe('hasUnsavedChoices', () => {
     expect(hasUnsavedChoices(draft, defaultDraft())).toBe(false);
     draft.frozen = ['conv1'];
     expect(hasUnsavedChoices(draft, defaultDraft())).toBe(true);
+  });
+});
+
+describe('reusing an earlier source run with identical settings', () => {
+  it('offers the earlier run when the choices match it again, and only then', () => {
+    const draft = sourceTrained(defaultDraft(), 'srcA');
+    // Change the data and train again: A is remembered, B is current.
+    draft.sourceData.classes = [0, 1, 2];
+    draft.earlierSources = rememberCurrentSource(draft);
+    sourceTrained(draft, 'srcB');
+    expect(draft.earlierSources.map((e) => e.runId)).toEqual(['srcA']);
+    expect(reusableEarlierSource(draft)).toBeNull(); // B matches the current choices
+    // Back to A's data: B is out of date, and A can be reused instead of training again.
+    draft.sourceData.classes = [0, 1, 2, 3, 4];
+    expect(stepStatuses(draft, ALL_DONE)['train-source'].state).toBe('out-of-date');
+    expect(reusableEarlierSource(draft)?.runId).toBe('srcA');
+    // Any other choice: nothing to reuse.
+    draft.model.architecture = 'mlp';
+    expect(reusableEarlierSource(draft)).toBeNull();
+  });
+
+  it('remembers a bounded number of earlier runs, newest first, without repeats', () => {
+    const draft = defaultDraft();
+    for (let i = 0; i < EARLIER_SOURCES_KEPT + 3; i++) {
+      sourceTrained(draft, `src${i}`);
+      draft.earlierSources = rememberCurrentSource(draft);
+    }
+    expect(draft.earlierSources).toHaveLength(EARLIER_SOURCES_KEPT);
+    expect(draft.earlierSources[0].runId).toBe(`src${EARLIER_SOURCES_KEPT + 2}`);
+    expect(rememberCurrentSource(draft)).toHaveLength(EARLIER_SOURCES_KEPT);
   });
 });
