@@ -43,3 +43,13 @@ describe('noComparison', () => {
     expect(noComparison('running')).toBeNull();
   });
 });
+
+describe('timeLeftText', () => {
+  it('never says "about 0 ms"', async () => {
+    const { timeLeftText } = await import('../../../renderer/src/wizard/training-series');
+    expect(timeLeftText(0)).toBe('under a second');
+    expect(timeLeftText(400)).toBe('under a second');
+    expect(timeLeftText(65_000)).toBe('about 1 min 5 s');
+    expect(timeLeftText(null)).toBe('—');
+  });
+});
