@@ -259,6 +259,14 @@ describe('the wizard state model in the real UI', () => {
     // Nothing unsaved now: a blank wizard again, without asking.
     await page.getByRole('link', { name: 'New experiment' }).click();
     expect(await dialog.count()).toBe(0);
+    // The IDX form: each file on its own labelled row.
+    await page.getByRole('radio', { name: /IDX files/ }).check();
+    const images = page.getByLabel(/Images file \(IDX\)/);
+    const labels = page.getByLabel('Labels file (IDX)');
+    const [imagesBox, labelsBox] = [await images.boundingBox(), await labels.boundingBox()];
+    await shot(page, '8-idx-form');
+    expect(labelsBox!.y).toBeGreaterThan(imagesBox!.y + imagesBox!.height - 1);
+    expect(Math.abs(labelsBox!.x - imagesBox!.x)).toBeLessThan(2);
     await page.close();
   });
 
