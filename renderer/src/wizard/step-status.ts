@@ -16,11 +16,14 @@ export interface StepStatus {
   reason?: string;
 }
 
+/** A run's status in the store; 'missing' when it is no longer there (deleted from the history). */
+export type DraftRunStatus = RunStatusName | 'missing';
+
 /** The statuses of the runs the draft started (null: none, or not known yet). */
 export interface DraftRunStatuses {
-  source: RunStatusName | null;
-  target: RunStatusName | null;
-  baseline: RunStatusName | null;
+  source: DraftRunStatus | null;
+  target: DraftRunStatus | null;
+  baseline: DraftRunStatus | null;
 }
 
 /**
@@ -61,14 +64,15 @@ export function changedSince(recorded: MadeFrom | null | undefined, now: MadeFro
   return null;
 }
 
-const ENDED_EARLY: Partial<Record<RunStatusName, string>> = {
+const ENDED_EARLY: Partial<Record<DraftRunStatus, string>> = {
+  missing: 'the last run is no longer in the history',
   failed: 'the last run failed',
   cancelled: 'the last run was cancelled',
   interrupted: 'the last run was interrupted',
 };
 
 /** A training step's status from its run's status and what it was made from. */
-function trainingStep(started: boolean, prerequisitesDone: boolean, status: RunStatusName | null, stale: string | null): StepStatus {
+function trainingStep(started: boolean, prerequisitesDone: boolean, status: DraftRunStatus | null, stale: string | null): StepStatus {
   if (!started) return { state: prerequisitesDone ? 'ready' : 'not-started' };
   if (status === null || status === 'queued' || status === 'running') return { state: 'running' };
   const early = ENDED_EARLY[status];

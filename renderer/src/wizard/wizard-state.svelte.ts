@@ -3,7 +3,7 @@
 // status derived from both (step-status.ts), and navigation between steps. One instance
 // for the app, so leaving the wizard for the Runs page and coming back finds everything
 // as it was.
-import { call, on } from '../lib/api';
+import { ApiCallError, call, on } from '../lib/api';
 import { defaultDataChoice, defaultDraft, parseDraft, STEPS, type Draft, type StepId } from './draft';
 import { draftFromSpec } from './draft-from-spec';
 import { suggestedName } from './experiment-name';
@@ -97,7 +97,13 @@ export class WizardState {
             this.runs[role] = run.status;
           }
         },
-        () => undefined, // an experiment that is gone leaves its step "not known"; the step says so
+        (err: unknown) => {
+          // Deleted from the history: the step offers to train again. Other errors (the core
+          // restarting) leave the status unknown until the next event or reading.
+          if (stopped || !(err instanceof ApiCallError) || err.code !== 'not-found') return;
+          if (experimentId === sourceExperimentId) this.runs.source = 'missing';
+          else this.runs.target = this.runs.baseline = 'missing';
+        },
       );
     if (sourceExperimentId) void read(sourceExperimentId);
     if (targetExperimentId) void read(targetExperimentId);

@@ -211,3 +211,10 @@ describe('reusing an earlier source run with identical settings', () => {
     expect(rememberCurrentSource(draft)).toHaveLength(EARLIER_SOURCES_KEPT);
   });
 });
+
+describe('a run deleted from the history', () => {
+  it('stops its step with the reason, so training again is offered', () => {
+    expect(states(sourceTrained(), { ...NONE, source: 'missing' })['train-source']).toBe('stopped: the last run is no longer in the history');
+    expect(states(fineTuned(), { ...ALL_DONE, target: 'missing', baseline: 'missing' })['fine-tune']).toBe('stopped: the last run is no longer in the history');
+  });
+});
