@@ -223,7 +223,7 @@ describe('the wizard state model in the real UI', () => {
     await primary(page).click();
     await page.getByRole('checkbox', { name: 'Freeze conv1' }).waitFor({ timeout: 30_000 });
     // Enough epochs that the baseline is still training when it is cancelled.
-    await page.getByLabel('Epochs').fill('60');
+    await page.getByLabel('Epochs').fill('100');
     await primary(page).click();
     await page.getByRole('button', { name: 'Start fine-tuning' }).click();
     await page.getByText(/baseline (training|waiting to start)/).waitFor({ timeout: 300_000 });
