@@ -11,6 +11,7 @@ import { createRng, shuffledIndices, type Rng } from './rng';
 import { createStepRunner, planParallelism } from './step-runner';
 import { fusedAdam, fusedRmsprop, fusedSgd } from './optimizers';
 import type { PenaltyTerm } from './regularization';
+import { assertWebgpuHealthy } from './webgpu';
 
 export interface EpochMetrics {
   epoch: number;
@@ -306,6 +307,8 @@ export async function trainModel(
         }
         if (now - lastYield < YIELD_INTERVAL_MS && !lastStepOfEpoch) continue;
         await yieldToEventLoop();
+        // A lost GPU device or an out-of-memory error ends the run with that reason (webgpu only).
+        assertWebgpuHealthy();
         lastYield = performance.now();
         if (callbacks.shouldStop?.()) {
           cancelled = true;
@@ -313,6 +316,7 @@ export async function trainModel(
         }
       }
       const totals = await runner.takeTotals();
+      assertWebgpuHealthy();
       if (cancelled) break;
       runner.sync();
       const trainSeconds = (performance.now() - epochStart) / 1000;
