@@ -11,7 +11,7 @@ import { createRng, shuffledIndices, type Rng } from './rng';
 import { createStepRunner, planParallelism } from './step-runner';
 import { fusedAdam, fusedRmsprop, fusedSgd } from './optimizers';
 import type { PenaltyTerm } from './regularization';
-import { assertWebgpuHealthy } from './webgpu';
+import { assertWebgpuHealthy, raceWebgpuFault } from './webgpu';
 
 export interface EpochMetrics {
   epoch: number;
@@ -291,7 +291,7 @@ export async function trainModel(
         const lastStepOfEpoch = step === stepsPerEpoch - 1;
         if (callbacks.onStep && (now - lastReport >= progressInterval || lastStepOfEpoch)) {
           lastReport = now;
-          const last = await runner.lastStep();
+          const last = await raceWebgpuFault(runner.lastStep());
           const elapsed = now - started;
           const totalSteps = training.epochs * stepsPerEpoch;
           callbacks.onStep({
@@ -315,7 +315,7 @@ export async function trainModel(
           break;
         }
       }
-      const totals = await runner.takeTotals();
+      const totals = await raceWebgpuFault(runner.takeTotals());
       assertWebgpuHealthy();
       if (cancelled) break;
       runner.sync();
@@ -328,7 +328,7 @@ export async function trainModel(
         samplesPerSec: seen / trainSeconds,
       };
       if (data.validation && data.validation.y.length > 0) {
-        const val = await measure(model, data.validation, inputShape, numClasses);
+        const val = await raceWebgpuFault(measure(model, data.validation, inputShape, numClasses));
         metrics.valLoss = val.loss;
         metrics.valAccuracy = val.accuracy;
       }

@@ -68,6 +68,18 @@ interface Opened {
 let opened: Promise<Opened> | undefined;
 let registered = false;
 let fault: string | null = null;
+/** Rejects with the fault once one is recorded (never resolves). */
+let rejectOnFault: (reason: Error) => void = () => undefined;
+const faulted = new Promise<never>((_, reject) => {
+  rejectOnFault = reject;
+});
+faulted.catch(() => undefined);
+
+function recordFault(message: string): void {
+  if (fault !== null) return;
+  fault = message;
+  rejectOnFault(new Error(message));
+}
 
 /**
  * Opens the WebGPU adapter and registers tfjs's 'webgpu' backend on it (once per process).
@@ -111,6 +123,14 @@ export async function probeWebgpuAdapter(): Promise<GpuAdapterRecord | undefined
 /** The first lost-device or GPU error seen since the backend opened, or null. */
 export function webgpuFault(): string | null {
   return fault;
+}
+
+/**
+ * `promise`, or a rejection with the GPU fault as soon as one is recorded: a read-back from a
+ * lost device must end the run, not wait forever. Plain `promise` off webgpu.
+ */
+export function raceWebgpuFault<T>(promise: Promise<T>): Promise<T> {
+  return tf.getBackend() === 'webgpu' ? Promise.race([promise, faulted]) : promise;
 }
 
 /** Throws the recorded GPU fault, if any, so a run fails with its reason instead of with garbage. */
@@ -166,11 +186,11 @@ function deviceDescriptor(adapter: Adapter): object {
 /** Records the first lost-device or uncaptured GPU error (out of memory above all) as the fault. */
 function watch(device: Device): void {
   void device.lost.then((info) => {
-    if (info.reason !== 'destroyed') fault ??= `the GPU device was lost (${info.reason}): ${info.message}`;
+    if (info.reason !== 'destroyed') recordFault(`the GPU device was lost (${info.reason}): ${info.message}`);
   });
   device.addEventListener('uncapturederror', (event) => {
     const kind = event.error.constructor.name;
-    fault ??= kind === 'GPUOutOfMemoryError' ? `out of GPU memory: ${event.error.message}` : `GPU error (${kind}): ${event.error.message}`;
+    recordFault(kind === 'GPUOutOfMemoryError' ? `out of GPU memory: ${event.error.message}` : `GPU error (${kind}): ${event.error.message}`);
   });
 }
 

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../main/engine/backend';
-import { probeWebgpuAdapter, webgpuFault } from '../../../main/engine/webgpu';
+import { probeWebgpuAdapter, raceWebgpuFault, webgpuFault } from '../../../main/engine/webgpu';
 import { buildModel } from '../../../main/engine/models';
 import { trainModel } from '../../../main/engine/train';
 import { trainingSchema } from '../../../preload/contract/spec';
@@ -36,5 +36,7 @@ describe.skipIf(!available)('a GPU error during training on webgpu', () => {
 
     await expect(trainModel(model, data, training, { seed: 1, inputShape: [6, 6, 1], numClasses: 2 })).rejects.toThrow(webgpuFault()!);
     model.dispose();
+    // A read-back that would never finish (as from a lost device) gives way to the fault.
+    await expect(raceWebgpuFault(new Promise(() => undefined))).rejects.toThrow(webgpuFault()!);
   });
 });
