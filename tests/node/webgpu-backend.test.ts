@@ -10,6 +10,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../main/engine/backend';
 import { describeAdapter, probeWebgpuAdapter } from '../../main/engine/webgpu';
+import { buildModel } from '../../main/engine/models';
+import { planParallelism } from '../../main/engine/step-runner';
 
 const adapter = await probeWebgpuAdapter();
 const required = process.env.TRANSFER_LAB_REQUIRE_WEBGPU === '1';
@@ -59,11 +61,39 @@ describe.skipIf(!adapter && !required)('webgpu on this machine', () => {
     grad.dispose();
   });
 
+  it('doctor names the adapter, its driver and its limits', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-webgpu-doctor-'));
+    try {
+      const stdout = await new Promise<string>((resolve, reject) => {
+        execFile(process.execPath, [path.resolve('bin/transfer-lab.js'), 'doctor'], { env: { ...process.env, TRANSFER_LAB_HOME: home }, timeout: 60_000 }, (err, out) => (err ? reject(err) : resolve(out)));
+      });
+      expect(stdout).toContain(`gpu adapter  ${adapter!.vendor}`);
+      expect(stdout).toContain(adapter!.description);
+      expect(stdout).toMatch(new RegExp(`driver .+; maxBufferSize ${adapter!.limits.maxBufferSize}, maxStorageBufferBindingSize ${adapter!.limits.maxStorageBufferBindingSize}`));
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
   it.skipIf(adapter?.software === false)('auto passes over a software adapter and says why', async () => {
     const choice = await selectBackend('auto');
     expect(choice.name).not.toBe('webgpu');
     const skip = choice.skipped.find((s) => s.backend === 'webgpu');
     expect(skip?.reason).toMatch(/only a software adapter was found \(.+\); 'auto' uses hardware GPUs only/);
+  });
+});
+
+describe('step planning on webgpu', () => {
+  it('never plans the wasm-only data-parallel threads or dense trainer for it', () => {
+    const dense = buildModel('mlp', [8, 8, 1], 3, 1);
+    const conv = buildModel('seed-cnn', [8, 8, 1], 3, 1);
+    for (const model of [dense, conv]) {
+      // The same inputs plan a dense or data-parallel step on wasm.
+      expect(planParallelism(model, 4, 'wasm', { batchSize: 64, optimizer: 'adam' }).kind).not.toBe('local');
+      expect(planParallelism(model, 4, 'webgpu', { batchSize: 64, optimizer: 'adam' })).toEqual({ kind: 'local', threads: 1, workers: 0, description: 'training on the webgpu backend' });
+    }
+    dense.dispose();
+    conv.dispose();
   });
 });
 
