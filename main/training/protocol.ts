@@ -4,6 +4,7 @@ import type { ExperimentSpec, BackendName } from '../engine/spec';
 import type { EpochMetrics, StepProgress } from '../engine/train';
 import type { Evaluation } from '../engine/evaluate';
 import type { RunRole } from './roles';
+import type { GpuAdapterRecord } from '../engine/webgpu';
 
 export type { RunRole } from './roles';
 
@@ -58,7 +59,10 @@ export interface EnvironmentInfo {
   cpu: string;
   cpuCount: number;
   memoryBytes: number;
+  /** One line naming the GPU trained on (the WebGPU adapter), when there is one. */
   gpu?: string;
+  /** The WebGPU adapter in full (vendor, architecture, driver, limits), when training on 'webgpu'. */
+  gpuAdapter?: GpuAdapterRecord;
   nodeVersion: string;
 }
 
