@@ -9,11 +9,13 @@ import { StoreRecorder } from './store-recorder';
 import { tidyCheckpointFolder } from '../engine/checkpoints';
 import { ExperimentService } from './experiments';
 import { appVersion, workerFile } from '../paths';
+import { StudyService } from './studies/study-service';
 
 export interface AppContext {
   store: Store;
   supervisor: Supervisor;
   experiments: ExperimentService;
+  studies: StudyService;
   dataFolder: string;
   databaseFile: string;
   close(): Promise<void>;
@@ -24,6 +26,8 @@ export interface AppContextOptions {
   databaseFile?: string;
   launcher?: WorkerLauncher;
   cancelGraceMs?: number;
+  /** Cores a study's scheduler may fill (default: the machine's). */
+  cores?: number;
 }
 
 export function createAppContext(options: AppContextOptions = {}): AppContext {
@@ -42,13 +46,16 @@ export function createAppContext(options: AppContextOptions = {}): AppContext {
     cancelGraceMs: options.cancelGraceMs,
   });
   const experiments = new ExperimentService({ store, supervisor, dataFolder, appVersion: appVersion() });
+  const studies = new StudyService({ store, experiments, dataFolder, cores: options.cores });
   return {
     store,
     supervisor,
     experiments,
+    studies,
     dataFolder,
     databaseFile,
     async close() {
+      await studies.shutdown();
       await supervisor.shutdown();
       store.close();
     },

@@ -93,3 +93,118 @@ export function studySpecJsonSchema(): unknown {
   schema.required = [...(schema.required ?? []), 'experiment'];
   return schema;
 }
+
+// ── What the study face answers (studies.get, studies.list) ──────────────────────────────
+
+const interval = z.tuple([z.number(), z.number()]).nullable();
+const experimentStatus = z.enum(['pending', 'running', 'completed', 'failed', 'cancelled']);
+export const studyStatusSchema = z.enum(['running', 'completed', 'failed', 'cancelled', 'interrupted']);
+
+export const studyCellReportSchema = z.object({
+  key: z.string(),
+  label: z.string(),
+  freeze: freezeSchema,
+  frozenDepth: z.number(),
+  targetPerClass: z.number().nullable(),
+  learningRate: z.number(),
+  regularization: regularizationSchema,
+  trainableParams: z.number().nullable(),
+  seeds: z.number(),
+  meanGain: z.number().nullable(),
+  sdGain: z.number().nullable(),
+  gainInterval: interval,
+  meanTransferAccuracy: z.number().nullable(),
+  meanBaselineAccuracy: z.number().nullable(),
+  transferAccuracyInterval: interval,
+  baselineAccuracyInterval: interval,
+  meanEpochsToBaseline: z.number().nullable(),
+  reachedBaseline: z.number(),
+  verdict: z.enum(['helps', 'hurts', 'within-noise', 'too-few-seeds']),
+  verdictText: z.string(),
+  /** Every seed's pair: the runs behind the point. */
+  pairs: z.array(z.object({
+    seed: z.number(),
+    transferRunId: z.string(),
+    baselineRunId: z.string(),
+    transferAccuracy: z.number(),
+    baselineAccuracy: z.number(),
+    gain: z.number(),
+    epochReachingBaseline: z.number().nullable(),
+  })),
+});
+
+export const studyProgressSchema = z.object({
+  done: z.number(),
+  failed: z.number(),
+  running: z.number(),
+  total: z.number(),
+});
+
+export const studyReportSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: studyStatusSchema,
+  createdAt: z.number(),
+  endedAt: z.number().nullable(),
+  error: z.string().nullable(),
+  concurrency: z.number().nullable(),
+  trainingThreads: z.number().nullable(),
+  seeds: z.array(z.number()),
+  spec: z.unknown(),
+  progress: studyProgressSchema,
+  /** How the intervals are computed, in words. */
+  method: z.string(),
+  cells: z.array(studyCellReportSchema),
+  recommendation: z.object({ cellKey: z.string().nullable(), text: z.string() }),
+  experiments: z.array(z.object({
+    key: z.string(),
+    kind: z.enum(['source', 'baseline', 'transfer']),
+    seed: z.number(),
+    cellKey: z.string().nullable(),
+    status: experimentStatus,
+    experimentId: z.string().nullable(),
+    runId: z.string().nullable(),
+    error: z.string().nullable(),
+  })),
+});
+
+export const studySummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: studyStatusSchema,
+  createdAt: z.number(),
+  endedAt: z.number().nullable(),
+  cells: z.number(),
+  seeds: z.number(),
+  progress: studyProgressSchema,
+});
+
+const studyId = z.string().min(1).max(64).regex(/^[0-9a-z]+$/, 'expected a study id (lower-case letters and digits)');
+const concurrency = z.number().int().min(1).max(256).optional();
+
+/** The study face of the contract (merged into `methods` in index.ts). */
+export const studyMethods = {
+  'studies.start': {
+    args: z.object({ spec: z.unknown(), concurrency }).strict(),
+    result: z.object({ studyId: z.string(), total: z.number(), concurrency: z.number(), trainingThreads: z.number() }),
+  },
+  /** Runs an interrupted, cancelled or failed study's unfinished experiments. */
+  'studies.resume': {
+    args: z.object({ studyId, concurrency }).strict(),
+    result: z.object({ studyId: z.string(), total: z.number(), concurrency: z.number(), trainingThreads: z.number() }),
+  },
+  'studies.get': { args: z.object({ studyId }).strict(), result: studyReportSchema },
+  'studies.list': { args: z.object({}).strict(), result: z.object({ studies: z.array(studySummarySchema) }) },
+  'studies.cancel': { args: z.object({ studyId }).strict(), result: z.object({ cancelled: z.boolean() }) },
+  /** Deletes the study and the experiments it ran (a reused source.run is not the study's and stays). */
+  'studies.delete': { args: z.object({ studyId }).strict(), result: z.object({ deleted: z.boolean() }) },
+} as const;
+
+export const studyEvents = {
+  'study-progress': studyProgressSchema.extend({ studyId: z.string(), etaMs: z.number().nullable() }),
+  'study-finished': z.object({ studyId: z.string(), status: studyStatusSchema }),
+} as const;
+
+export type StudyReport = z.infer<typeof studyReportSchema>;
+export type StudyCellReport = z.infer<typeof studyCellReportSchema>;
+export type StudySummary = z.infer<typeof studySummarySchema>;
