@@ -75,7 +75,7 @@ export async function studyCommand(args: string[], options: StudyOptions): Promi
         ? await call(app, 'studies.resume', { studyId: second, concurrency })
         : await call(app, 'studies.start', { spec: readJsonFile(first, 'spec'), concurrency });
       studyId = started.studyId;
-      process.stderr.write(`study ${started.studyId}: ${started.total} experiments, ${started.concurrency} at a time, ${started.trainingThreads} training thread${started.trainingThreads === 1 ? '' : 's'} each\n`);
+      process.stderr.write(`study ${started.studyId}: ${started.remaining === started.total ? '' : `${started.remaining} of `}${started.total} experiments to run, ${started.concurrency} at a time, ${started.trainingThreads} training thread${started.trainingThreads === 1 ? '' : 's'} each\n`);
       const stopListening = onStopRequest((signal) => {
         process.stderr.write(`\n${signal === 'SIGINT' ? '' : `Received ${signal}. `}Cancelling the study… (press Ctrl-C again to stop at once)\n`);
         void call(app, 'studies.cancel', { studyId: started.studyId });

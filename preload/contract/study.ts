@@ -186,12 +186,12 @@ const concurrency = z.number().int().min(1).max(256).optional();
 export const studyMethods = {
   'studies.start': {
     args: z.object({ spec: z.unknown(), concurrency }).strict(),
-    result: z.object({ studyId: z.string(), total: z.number(), concurrency: z.number(), trainingThreads: z.number() }),
+    result: z.object({ studyId: z.string(), total: z.number(), remaining: z.number(), concurrency: z.number(), trainingThreads: z.number() }),
   },
   /** Runs an interrupted, cancelled or failed study's unfinished experiments. */
   'studies.resume': {
     args: z.object({ studyId, concurrency }).strict(),
-    result: z.object({ studyId: z.string(), total: z.number(), concurrency: z.number(), trainingThreads: z.number() }),
+    result: z.object({ studyId: z.string(), total: z.number(), remaining: z.number(), concurrency: z.number(), trainingThreads: z.number() }),
   },
   'studies.get': { args: z.object({ studyId }).strict(), result: studyReportSchema },
   'studies.list': { args: z.object({}).strict(), result: z.object({ studies: z.array(studySummarySchema) }) },

@@ -20,6 +20,8 @@ export type StudyEvent =
 export interface StudyStart {
   studyId: string;
   total: number;
+  /** Experiments left to run (all of them for a new study). */
+  remaining: number;
   concurrency: number;
   trainingThreads: number;
 }
@@ -132,7 +134,7 @@ export class StudyService {
         this.emit({ name: 'study-finished', payload: { studyId, status: 'failed' } });
       },
     );
-    return { studyId, total: this.repository.experiments(studyId).length, ...schedule };
+    return { studyId, total: this.repository.experiments(studyId).length, remaining: pending, ...schedule };
   }
 
   /** The model's layers (for "each-depth" and trainable parameters); null when unknown. */
