@@ -115,3 +115,14 @@ describe('expanding a study', () => {
     expect(plan.cells.map((c) => c.trainableParams)).toEqual([null, null]);
   });
 });
+
+describe('the shipped study example', () => {
+  it('is a valid study on built-in data', async () => {
+    const fs = await import('node:fs');
+    const spec = JSON.parse(fs.readFileSync('resources/examples/studies/shapes-each-depth.json', 'utf8'));
+    const study = parseStudySpec(spec, 'shapes-each-depth.json');
+    expect(study.freeze).toBe('each-depth');
+    expect(study.seeds).toEqual([1, 2, 3, 4, 5]);
+    expect(study.experiment.source).toMatchObject({ dataset: { kind: 'builtin' } });
+  });
+});
