@@ -155,6 +155,15 @@ describe('the train-then-fine-tune wizard', () => {
     await page.getByRole('link', { name: 'Runs', exact: true }).click();
     for (const run of rows) await page.locator(`tr[data-run-id="${run.id}"]`).waitFor({ timeout: 15_000 });
     expect(await page.locator('tbody tr').count()).toBe(3);
+
+    // From the results, "Try every depth" starts a study from these settings; it can be cancelled.
+    await page.getByRole('link', { name: 'New experiment' }).click();
+    await page.getByRole('button', { name: 'Which layers should I freeze? Try every depth' }).click();
+    await page.waitForURL(/#\/studies\/[0-9a-z]+$/);
+    await expect.poll(() => page.locator('.status').textContent(), { timeout: 30_000 }).toMatch(/^\s*running · \d+\/\d+ experiments done/);
+    expect(await page.locator('h1').textContent()).toContain('every frozen depth');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.locator('.status').getAttribute('data-status'), { timeout: 30_000 }).toBe('cancelled');
     expect(pageErrors).toEqual([]);
     await page.close();
   });
