@@ -4,7 +4,7 @@
 // on stderr, the report on stdout). Ctrl-C cancels every running experiment; what finished is
 // kept, and `study resume` picks up the rest.
 import { createAppContext, type AppContext } from '../services/app-context';
-import { createHandlers } from '../services/handlers';
+import { createHandlers, type Handlers } from '../services/handlers';
 import { dispatch } from '../services/dispatch';
 import type { ApiResponse, MethodName, MethodResult, StudyReport } from '../../preload/contract';
 import { readJsonFile } from './json-file';
@@ -21,8 +21,13 @@ export interface StudyOptions {
 /** Error codes that are the user's to fix: exit 2 with one line. */
 const USER_CODES = new Set(['bad-request', 'not-found', 'invalid-spec', 'dataset', 'model', 'conflict']);
 
+const handlers = new WeakMap<AppContext, Handlers>();
+
+/** One contract call through dispatch(), as every face makes it; a user's mistake becomes a UserError (exit 2). */
 async function call<M extends MethodName>(app: AppContext, method: M, args: unknown): Promise<MethodResult<M>> {
-  const response = (await dispatch(createHandlers(app, 'browser'), method, args)) as ApiResponse<MethodResult<M>>;
+  let bound = handlers.get(app);
+  if (!bound) handlers.set(app, (bound = createHandlers(app, 'browser')));
+  const response = (await dispatch(bound, method, args)) as ApiResponse<MethodResult<M>>;
   if ('error' in response) {
     if (USER_CODES.has(response.error.code)) throw new UserError(response.error.message);
     throw new Error(response.error.message);
@@ -66,7 +71,7 @@ export async function studyCommand(args: string[], options: StudyOptions): Promi
         onEnd();
       } else if (event.payload.studyId === studyId) {
         const p = event.payload;
-        const eta = p.etaMs === null ? '' : `, about ${formatDuration(p.etaMs)} left`;
+        const eta = p.etaMs === null || p.done + p.failed === p.total ? '' : `, about ${formatDuration(p.etaMs)} left`;
         process.stderr.write(`study: ${p.done + p.failed}/${p.total} experiments done${p.failed ? ` (${p.failed} failed)` : ''}, ${p.running} running${eta}\n`);
       }
     });
