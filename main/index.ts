@@ -12,7 +12,7 @@ import { workerFile } from './paths';
 import { guardAllWebContents, guardSession } from './electron/security';
 import { registerAppScheme, serveRenderer } from './electron/protocol';
 import { registerIpc, WindowRegistry } from './electron/ipc';
-import { forwardSupervisorEvents } from './electron/ipc-events';
+import { forwardStudyEvents, forwardSupervisorEvents } from './electron/ipc-events';
 import { utilityLauncher } from './electron/utility-launcher';
 import { createMainWindow } from './electron/window';
 import { createMenuActions, menuTemplate } from './electron/menu';
@@ -63,6 +63,7 @@ async function start(): Promise<void> {
   });
   cleanups.push(registerIpc(ipcMain, handlers, windows));
   cleanups.push(forwardSupervisorEvents(ctx.supervisor, windows));
+  cleanups.push(forwardStudyEvents(ctx.studies, windows));
   app.setAboutPanelOptions({ applicationName: 'Transfer Lab', applicationVersion: app.getVersion() });
   const actions = createMenuActions<BrowserWindow>({
     dialog,
