@@ -72,7 +72,7 @@ export async function studyCommand(args: string[], options: StudyOptions): Promi
       } else if (event.payload.studyId === studyId) {
         const p = event.payload;
         const eta = p.etaMs === null || p.done + p.failed === p.total ? '' : `, about ${formatDuration(p.etaMs)} left`;
-        process.stderr.write(`study: ${p.done + p.failed}/${p.total} experiments done${p.failed ? ` (${p.failed} failed)` : ''}, ${p.running} running${eta}\n`);
+        process.stderr.write(`study: ${p.cellsDone}/${p.cells} cells, ${p.done + p.failed}/${p.total} experiments done${p.failed ? ` (${p.failed} failed)` : ''}, ${p.running} running${eta}\n`);
       }
     });
     try {

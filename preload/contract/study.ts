@@ -133,11 +133,14 @@ export const studyCellReportSchema = z.object({
   })),
 });
 
+/** Experiments (sources, baselines, transfers) and cells (a cell is done when every seed of it is). */
 export const studyProgressSchema = z.object({
   done: z.number(),
   failed: z.number(),
   running: z.number(),
   total: z.number(),
+  cellsDone: z.number(),
+  cells: z.number(),
 });
 
 export const studyReportSchema = z.object({

@@ -55,7 +55,7 @@ describe('a study in the UI', () => {
     await page.getByRole('button', { name: 'Start study' }).click();
     await page.waitForURL(/#\/studies\/[0-9a-z]+$/);
     // Progress while it runs: experiments done of the total (3 sources, 6 baselines, 12 transfers).
-    await expect.poll(() => page.locator('.status').textContent(), { timeout: 30_000 }).toMatch(/\/21 experiments done/);
+    await expect.poll(() => page.locator('.status').textContent(), { timeout: 30_000 }).toMatch(/\/4 cells, \d+\/21 experiments done/);
     await expect.poll(() => page.locator('.status').getAttribute('data-status'), { timeout: 170_000, interval: 1000 }).toBe('completed');
 
     await expect.poll(() => page.locator('tbody tr').count()).toBe(4);

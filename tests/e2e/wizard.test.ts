@@ -160,7 +160,7 @@ describe('the train-then-fine-tune wizard', () => {
     await page.getByRole('link', { name: 'New experiment' }).click();
     await page.getByRole('button', { name: 'Which layers should I freeze? Try every depth' }).click();
     await page.waitForURL(/#\/studies\/[0-9a-z]+$/);
-    await expect.poll(() => page.locator('.status').textContent(), { timeout: 30_000 }).toMatch(/^\s*running · \d+\/\d+ experiments done/);
+    await expect.poll(() => page.locator('.status').textContent(), { timeout: 30_000 }).toMatch(/^\s*running · \d+\/\d+ cells, \d+\/\d+ experiments done/);
     expect(await page.locator('h1').textContent()).toContain('every frozen depth');
     await page.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => page.locator('.status').getAttribute('data-status'), { timeout: 30_000 }).toBe('cancelled');

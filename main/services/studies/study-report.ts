@@ -20,11 +20,20 @@ interface CellSettings {
 }
 
 export function progressOf(rows: StudyExperimentRow[]): StudyReport['progress'] {
+  const byKey = new Map(rows.map((r) => [r.key, r]));
+  const cells = new Map<string, boolean>();
+  for (const r of rows) {
+    if (r.kind !== 'transfer' || !r.cellKey) continue;
+    const finished = r.status === 'completed' && (!r.baselineKey || byKey.get(r.baselineKey)?.status === 'completed');
+    cells.set(r.cellKey, (cells.get(r.cellKey) ?? true) && finished);
+  }
   return {
     done: rows.filter((r) => r.status === 'completed').length,
     failed: rows.filter((r) => r.status === 'failed').length,
     running: rows.filter((r) => r.status === 'running').length,
     total: rows.length,
+    cellsDone: [...cells.values()].filter(Boolean).length,
+    cells: cells.size,
   };
 }
 

@@ -7,6 +7,7 @@ import type { ExperimentService } from '../experiments';
 import type { StudiesRepository, StudyExperimentRow, StudyStatus } from '../../store/studies';
 import { parseExperimentSpec } from '../../engine/spec';
 import { withSourceRun } from './study-plan';
+import { progressOf } from './study-report';
 
 export interface Schedule {
   concurrency: number;
@@ -26,6 +27,8 @@ export interface StudyProgress {
   failed: number;
   running: number;
   total: number;
+  cellsDone: number;
+  cells: number;
   /** Estimated milliseconds left, from the pace of this session; null until one experiment finished. */
   etaMs: number | null;
 }
@@ -133,6 +136,7 @@ export class StudyRunner {
     const key = `${done}/${failed}/${this.running.size}`;
     if (key === this.lastReported) return;
     this.lastReported = key;
-    this.onProgress({ studyId: this.studyId, done, failed, running: this.running.size, total: rows.length, etaMs });
+    const { cellsDone, cells } = progressOf(rows);
+    this.onProgress({ studyId: this.studyId, done, failed, running: this.running.size, total: rows.length, cellsDone, cells, etaMs });
   }
 }

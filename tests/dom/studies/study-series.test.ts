@@ -18,7 +18,7 @@ function cell(key: string, freeze: StudyCellReport['freeze'], depth: number, per
 
 const report = {
   id: 's', name: 'study', status: 'completed', createdAt: 0, endedAt: 1, error: null, concurrency: 2, trainingThreads: 1, seeds: [1, 2, 3], spec: {},
-  progress: { done: 1, failed: 0, running: 0, total: 1 }, method: 'm', recommendation: { cellKey: null, text: 'none' }, experiments: [],
+  progress: { done: 1, failed: 0, running: 0, total: 1, cellsDone: 1, cells: 1 }, method: 'm', recommendation: { cellKey: null, text: 'none' }, experiments: [],
   cells: [
     cell('c1', 'none', 0, 5, 0.1, 0.5), cell('c2', { through: 'conv1' }, 1, 5, 0.2, 0.5),
     cell('c3', 'none', 0, 20, 0.05, 0.8), cell('c4', { through: 'conv1' }, 1, 20, -0.01, 0.8),

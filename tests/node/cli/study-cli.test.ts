@@ -36,7 +36,8 @@ describe('transfer-lab study', () => {
     fs.writeFileSync(file, JSON.stringify(study()));
     const { code, stdout, stderr } = await cli(['study', file, '--json', '--concurrency', '2']);
     expect(stderr).toMatch(/: 12 experiments to run, 2 at a time, \d+ training threads? each/);
-    expect(stderr).toMatch(/study: 12\/12 experiments done/);
+    expect(stderr).toMatch(/study: 2\/2 cells, 12\/12 experiments done/);
+    expect(stderr).toMatch(/study: 0\/2 cells, 1\/12 experiments done/);
     expect(stderr).toMatch(/about \d+ s left/);
     expect(code, stderr).toBe(0);
     const report = JSON.parse(stdout);
@@ -103,7 +104,7 @@ describe('transfer-lab study', () => {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no progress: ${stderr}`)), 90_000);
       child.stderr.on('data', () => {
-        if (/study: 2\/6 experiments done/.test(stderr)) {
+        if (/study: 0\/1 cells, 2\/6 experiments done/.test(stderr)) {
           clearTimeout(timer);
           resolve();
         }

@@ -112,7 +112,7 @@ describe('forwardStudyEvents', () => {
     const win = new FakeWebContents(2);
     windows.add(win);
     const off = forwardStudyEvents(studies, windows);
-    const progress: StudyEvent = { name: 'study-progress', payload: { studyId: 's1', done: 1, failed: 0, running: 2, total: 6, etaMs: 5000 } };
+    const progress: StudyEvent = { name: 'study-progress', payload: { studyId: 's1', done: 1, failed: 0, running: 2, total: 6, cellsDone: 0, cells: 2, etaMs: 5000 } };
     for (const l of listeners) l(progress);
     for (const l of listeners) l({ name: 'study-finished', payload: { studyId: 's1', status: 'completed' } });
     expect(win.sent.map((m) => m.name)).toEqual(['study-progress', 'study-finished']);

@@ -114,7 +114,7 @@ describe('browser mode: real calls and events', () => {
     expect(progress.every((p) => p.total === 6)).toBe(true);
     const done = progress.map((p) => p.done);
     expect(done).toEqual([...done].sort((a, b) => a - b));
-    expect(progress.at(-1)).toMatchObject({ done: 6, failed: 0, running: 0, etaMs: 0 });
+    expect(progress.at(-1)).toMatchObject({ done: 6, failed: 0, running: 0, cellsDone: 1, cells: 1, etaMs: 0 });
     const end = stream.received.find((r) => r.event.name === 'study-finished')!.event;
     expect(end.payload).toEqual({ studyId, status: 'completed' });
   });
