@@ -29,6 +29,11 @@ export interface Job {
    * spec's phases: `phases` then holds the one new run, with the earlier run's role.
    */
   continuation?: Continuation;
+  /**
+   * Threads this job may train with on WebAssembly; set by a study's scheduler so that
+   * concurrent jobs × threads stay within the cores. Default: trainingThreads().
+   */
+  trainingThreads?: number;
 }
 
 /** A new run that starts from an earlier run's last checkpoint. */

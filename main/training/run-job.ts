@@ -48,7 +48,7 @@ export async function runJob(job: Job, report: Report, isCancelled: () => boolea
   }
 
   const targetPhase = phase('target');
-  if (!spec.target || !targetPhase) return;
+  if (!spec.target || (!targetPhase && !phase('baseline'))) return;
   const target = spec.target;
   const inputShape = sourceModel.inputs[0].shape.slice(1) as number[];
   const targetData = conformDataset(await loadDataset(target.dataset, loadOptions(job, report)), inputShape);
@@ -56,19 +56,22 @@ export async function runJob(job: Job, report: Report, isCancelled: () => boolea
   const transferred = transferModel(sourceModel, { numClasses: targetData.classNames.length, head: target.head, seed: spec.seed });
   // L2-SP pulls toward the weights as they are right after transfer, before any fine-tuning.
   const sourceSnapshot = target.regularization.kind === 'l2-sp' ? await readWeightsSnapshot(transferred) : undefined;
-  const frozen = resolveFrozenLayers(transferred, target.freeze);
-  applyFreeze(transferred, frozen);
-  const targetOutcome = await trainPhase(ctx, targetPhase, {
-    model: transferred,
-    data: targetData,
-    datasetSpec: target.dataset,
-    training: target.training,
-    architecture: architectureOf(spec),
-    frozenLayers: frozen,
-    extraHyperparams: { freeze: target.freeze, head: target.head, regularization: target.regularization },
-    regularization: { spec: target.regularization, source: sourceSnapshot, newLayers: target.head === 'replace' ? ['head'] : [] },
-  });
-  if (targetOutcome.cancelled) return;
+  // A study's baseline job trains only the baseline (its transfer runs are experiments of their own).
+  if (targetPhase) {
+    const frozen = resolveFrozenLayers(transferred, target.freeze);
+    applyFreeze(transferred, frozen);
+    const targetOutcome = await trainPhase(ctx, targetPhase, {
+      model: transferred,
+      data: targetData,
+      datasetSpec: target.dataset,
+      training: target.training,
+      architecture: architectureOf(spec),
+      frozenLayers: frozen,
+      extraHyperparams: { freeze: target.freeze, head: target.head, regularization: target.regularization },
+      regularization: { spec: target.regularization, source: sourceSnapshot, newLayers: target.head === 'replace' ? ['head'] : [] },
+    });
+    if (targetOutcome.cancelled) return;
+  }
 
   const baselinePhase = phase('baseline');
   if (!target.baseline || !baselinePhase) return;
