@@ -13,7 +13,7 @@ import { appManifest, workerFile } from './paths';
 import { guardAllWebContents, guardSession } from './electron/security';
 import { registerAppScheme, serveRenderer } from './electron/protocol';
 import { registerIpc, WindowRegistry } from './electron/ipc';
-import { forwardSupervisorEvents } from './electron/ipc-events';
+import { forwardStudyEvents, forwardSupervisorEvents } from './electron/ipc-events';
 import { utilityLauncher } from './electron/utility-launcher';
 import { createMainWindow } from './electron/window';
 import { createMenuActions, menuTemplate } from './electron/menu';
@@ -60,7 +60,12 @@ async function start(): Promise<void> {
     openFolder: async (purpose) => (mainWindow.current ? chooseFolder(dialog, mainWindow.current, purpose) : null),
     openFile: async (kind) => (mainWindow.current ? chooseFile(dialog, mainWindow.current, kind) : null),
   });
-  quitSequence.attach(ctx, registerIpc(ipcMain, handlers, windows), forwardSupervisorEvents(ctx.supervisor, windows));
+  quitSequence.attach(
+    ctx,
+    registerIpc(ipcMain, handlers, windows),
+    forwardSupervisorEvents(ctx.supervisor, windows),
+    forwardStudyEvents(ctx.studies, windows),
+  );
   app.setAboutPanelOptions({ applicationName: 'Transfer Lab', applicationVersion: app.getVersion() });
   const actions = createMenuActions<BrowserWindow>({
     dialog,

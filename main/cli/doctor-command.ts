@@ -2,6 +2,7 @@
 // and where the data lives — the first thing to run when something is off.
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, environmentInfo } from '../engine/backend';
+import { probeWebgpuAdapter } from '../engine/webgpu';
 import { defaultDataFolder, defaultDatabasePath } from '../store';
 import { appVersion } from '../paths';
 
@@ -15,5 +16,11 @@ export async function doctorCommand(options: { db?: string }): Promise<number> {
   const choice = await selectBackend('auto');
   out(`backend      ${choice.name} (auto)`);
   for (const s of choice.skipped) out(`  skipped ${s.backend}: ${s.reason}`);
+  // The adapter 'auto' may have passed over (a software one) is worth naming too.
+  const adapter = choice.gpuAdapter ?? (await probeWebgpuAdapter());
+  if (adapter) {
+    out(`gpu adapter  ${adapter.vendor || '?'} / ${adapter.architecture || '?'} / ${adapter.description || adapter.device}${adapter.software ? ` (software: ${adapter.softwareReason})` : ''}`);
+    out(`  driver ${adapter.driver || 'not reported'}; maxBufferSize ${adapter.limits.maxBufferSize}, maxStorageBufferBindingSize ${adapter.limits.maxStorageBufferBindingSize}`);
+  }
   return 0;
 }

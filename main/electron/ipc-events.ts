@@ -6,6 +6,7 @@
 import { ipcChannel } from '../../preload/contract';
 import { toContractEvent, type ContractEvent } from '../services/contract-events';
 import type { SupervisorEvent } from '../training/supervisor';
+import type { StudyEvent } from '../services/studies/study-service';
 import type { WindowRegistry } from './ipc';
 
 export interface EventSource {
@@ -83,4 +84,11 @@ export function forwardSupervisorEvents(source: EventSource, windows: WindowRegi
     unsubscribe();
     throttle.dispose();
   };
+}
+
+/** Sends every study's progress and end to every live window of ours; returns the unsubscribe. */
+export function forwardStudyEvents(source: { subscribe(listener: (event: StudyEvent) => void): () => void }, windows: WindowRegistry): () => void {
+  return source.subscribe((event) => {
+    for (const contents of windows.all()) contents.send(ipcChannel.event, event);
+  });
 }

@@ -9,11 +9,13 @@ import { StoreRecorder } from './store-recorder';
 import { tidyCheckpointFolder } from '../engine/checkpoints';
 import { ExperimentService } from './experiments';
 import { appVersion, workerFile } from '../paths';
+import { StudyService } from './studies/study-service';
 
 export interface AppContext {
   store: Store;
   supervisor: Supervisor;
   experiments: ExperimentService;
+  studies: StudyService;
   dataFolder: string;
   databaseFile: string;
   close(): Promise<void>;
@@ -24,6 +26,8 @@ export interface AppContextOptions {
   databaseFile?: string;
   launcher?: WorkerLauncher;
   cancelGraceMs?: number;
+  /** Cores a study's scheduler may fill (default: the machine's). */
+  cores?: number;
 }
 
 export function createAppContext(options: AppContextOptions = {}): AppContext {
@@ -42,14 +46,21 @@ export function createAppContext(options: AppContextOptions = {}): AppContext {
     cancelGraceMs: options.cancelGraceMs,
   });
   const experiments = new ExperimentService({ store, supervisor, dataFolder, appVersion: appVersion() });
+  const studies = new StudyService({ store, experiments, dataFolder, cores: options.cores });
   return {
     store,
     supervisor,
     experiments,
+    studies,
     dataFolder,
     databaseFile,
     async close() {
-      await supervisor.shutdown();
+      // Both start at once: studies stop scheduling (and cancel their experiments) and the
+      // supervisor cancels every training process in the same tick, so a quit that cannot
+      // wait (a Windows session end) has already asked every worker to stop.
+      const studiesStopped = studies.shutdown();
+      const supervisorStopped = supervisor.shutdown();
+      await Promise.all([studiesStopped, supervisorStopped]);
       store.close();
     },
   };

@@ -74,6 +74,9 @@ export class StoreRecorder implements RunRecorder {
       baselineAccuracy: gain.baselineAccuracy,
       transferGain: gain.accuracyDelta,
       epochReachingBaseline: gain.epochReachingBaseline,
+      reachedOn: gain.reachedOn,
+      testCount: gain.testCount,
+      interval: gain.interval,
     });
   }
 }

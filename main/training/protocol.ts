@@ -5,6 +5,7 @@ import type { EpochMetrics, StepProgress } from '../engine/train';
 import type { Evaluation } from '../engine/evaluate';
 import type { RunRole } from './roles';
 import type { PhaseEstimate } from './phase-estimate';
+import type { GpuAdapterRecord } from '../engine/webgpu';
 
 export type { RunRole } from './roles';
 
@@ -29,6 +30,11 @@ export interface Job {
    * spec's phases: `phases` then holds the one new run, with the earlier run's role.
    */
   continuation?: Continuation;
+  /**
+   * Threads this job may train with on WebAssembly; set by a study's scheduler so that
+   * concurrent jobs × threads stay within the cores. Default: trainingThreads().
+   */
+  trainingThreads?: number;
 }
 
 /** A new run that starts from an earlier run's last checkpoint. */
@@ -59,7 +65,10 @@ export interface EnvironmentInfo {
   cpu: string;
   cpuCount: number;
   memoryBytes: number;
+  /** One line naming the GPU trained on (the WebGPU adapter), when there is one. */
   gpu?: string;
+  /** The WebGPU adapter in full (vendor, architecture, driver, limits), when training on 'webgpu'. */
+  gpuAdapter?: GpuAdapterRecord;
   nodeVersion: string;
 }
 

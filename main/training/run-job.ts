@@ -3,11 +3,12 @@
 // Runs inside the worker process; it talks only through `report`.
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, environmentInfo } from '../engine/backend';
+import { describeAdapterLine } from '../engine/webgpu';
 import { loadDataset, conformDataset } from '../engine/datasets';
 import { CancelledError } from '../engine/datasets/image-cache';
 import { classifierOnFeatures, loadPretrained, MODEL_CATALOG } from '../engine/downloads';
 import { decodeAtModelSize, fitHeadToClasses, modelInputShape } from './model-fit';
-import { buildModel, transferModel, resolveFrozenLayers, applyFreeze, loadModel, getWeightsSnapshot } from '../engine/models';
+import { buildModel, transferModel, resolveFrozenLayers, applyFreeze, loadModel, readWeightsSnapshot } from '../engine/models';
 import type { ExperimentSpec } from '../engine/spec';
 import type { EnvironmentInfo, Job, PhasePlan } from './protocol';
 import { trainPhase, type PhaseContext, type PhaseOutcome, type Report } from './train-phase';
@@ -39,6 +40,7 @@ async function runPhases(job: Job, report: Report, isCancelled: () => boolean): 
     backendSkipped: backend.skipped,
     tfjsVersion: tf.version.tfjs,
     appVersion: job.appVersion,
+    ...(backend.gpuAdapter ? { gpu: describeAdapterLine(backend.gpuAdapter), gpuAdapter: backend.gpuAdapter } : {}),
   };
   const ctx: PhaseContext = { job, report, isCancelled, environment, backendNotes: backend.notes };
   const spec = job.spec;
@@ -61,7 +63,7 @@ async function runPhases(job: Job, report: Report, isCancelled: () => boolean): 
   }
 
   const targetPhase = phase('target');
-  if (!spec.target || !targetPhase) return;
+  if (!spec.target || (!targetPhase && !phase('baseline'))) return;
   const target = spec.target;
   const inputShape = sourceModel.inputs[0].shape.slice(1) as number[];
   const targetSpec = decodeAtModelSize(target.dataset, inputShape);
@@ -71,22 +73,25 @@ async function runPhases(job: Job, report: Report, isCancelled: () => boolean): 
 
   const transferred = transferModel(sourceModel, { numClasses: targetData.classNames.length, head: target.head, seed: spec.seed });
   // L2-SP pulls toward the weights as they are right after transfer, before any fine-tuning.
-  const sourceSnapshot = target.regularization.kind === 'l2-sp' ? getWeightsSnapshot(transferred) : undefined;
-  const frozen = resolveFrozenLayers(transferred, target.freeze);
-  applyFreeze(transferred, frozen);
-  const targetOutcome = await trainPhase(ctx, targetPhase, {
-    model: transferred,
-    data: targetData,
-    datasetSpec: target.dataset,
-    training: target.training,
-    architecture: architectureOf(spec),
-    frozenLayers: frozen,
-    extraHyperparams: { freeze: target.freeze, head: target.head, regularization: target.regularization },
-    regularization: { spec: target.regularization, source: sourceSnapshot, newLayers: target.head === 'replace' ? ['head'] : [] },
-    loadMs,
-    notes: targetSpec.note ? [targetSpec.note] : [],
-  });
-  if (targetOutcome.cancelled) return;
+  const sourceSnapshot = target.regularization.kind === 'l2-sp' ? await readWeightsSnapshot(transferred) : undefined;
+  // A study's baseline job trains only the baseline (its transfer runs are experiments of their own).
+  if (targetPhase) {
+    const frozen = resolveFrozenLayers(transferred, target.freeze);
+    applyFreeze(transferred, frozen);
+    const targetOutcome = await trainPhase(ctx, targetPhase, {
+      model: transferred,
+      data: targetData,
+      datasetSpec: target.dataset,
+      training: target.training,
+      architecture: architectureOf(spec),
+      frozenLayers: frozen,
+      extraHyperparams: { freeze: target.freeze, head: target.head, regularization: target.regularization },
+      regularization: { spec: target.regularization, source: sourceSnapshot, newLayers: target.head === 'replace' ? ['head'] : [] },
+      loadMs,
+      notes: targetSpec.note ? [targetSpec.note] : [],
+    });
+    if (targetOutcome.cancelled) return;
+  }
 
   const baselinePhase = phase('baseline');
   if (!target.baseline || !baselinePhase) return;

@@ -82,7 +82,7 @@ export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: Phas
   const penalty = input.regularization ? createPenalty(model, input.regularization.spec, input.regularization) : undefined;
   if (penalty) notes.push(penalty.description);
   const augment = createAugmenter(training.augmentation);
-  const threads = trainingThreads();
+  const threads = job.trainingThreads ?? trainingThreads();
   // With a cache only the layers above the cut train: plan for that model.
   const split = cachePlan.cached ? splitAtLayer(model, cachePlan.cutLayer) : undefined;
   notes.push(planParallelism(split?.rest ?? model, threads, tf.getBackend(), {

@@ -73,7 +73,12 @@ export async function createWebServer(options: WebServerOptions = {}): Promise<W
   const token = options.token ?? createToken();
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const events = new EventStream(options.stepIntervalMs ?? STEP_INTERVAL_MS);
-  const unsubscribe = app.supervisor.subscribe((event) => events.publish(toContractEvent(event)));
+  const unsubscribeRuns = app.supervisor.subscribe((event) => events.publish(toContractEvent(event)));
+  const unsubscribeStudies = app.studies.subscribe((event) => events.publish(event));
+  const unsubscribe = () => {
+    unsubscribeRuns();
+    unsubscribeStudies();
+  };
   let port = 0;
 
   const server = http.createServer((req, res) => {

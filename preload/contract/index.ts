@@ -9,8 +9,10 @@ import { z } from 'zod';
 import { datasetSchema } from './spec';
 import * as r from './results';
 import { dialogMethods } from './dialogs';
+import { studyMethods, studyEvents } from './study';
 
 export * from './results';
+export * from './study';
 
 const id = z.string().min(1).max(64).regex(/^[0-9a-z]+$/, 'expected a run or experiment id (lower-case letters and digits)');
 const runStatus = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted']);
@@ -105,6 +107,7 @@ export const methods = {
     result: z.object({ path: z.string() }),
   },
   ...dialogMethods,
+  ...studyMethods,
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -132,6 +135,7 @@ export const events = {
   'run-evaluation': z.object({ experimentId: z.string(), runId: z.string(), accuracy: z.number() }),
   'experiment-finished': r.experimentFinishedEventSchema,
   'download-progress': z.object({ name: z.string(), file: z.string(), received: z.number(), total: z.number().nullable() }),
+  ...studyEvents,
 } as const;
 
 export type EventName = keyof typeof events;

@@ -83,6 +83,12 @@ export const transferGainSchema = z.object({
   epochReachingBaseline: z.number().nullable(),
   targetAccuracy: z.number(),
   baselineAccuracy: z.number(),
+  /** The curve epochReachingBaseline compares; null in results recorded before it was kept. */
+  reachedOn: z.enum(['validation', 'training']).nullable(),
+  /** Test images both models were evaluated on (null: recorded before it was kept). */
+  testCount: z.number().nullable(),
+  /** 95 % paired-bootstrap interval of accuracyDelta over the test images. */
+  interval: z.object({ low: z.number(), high: z.number(), level: z.number(), resamples: z.number() }).nullable(),
 });
 
 export const experimentReportSchema = z.object({

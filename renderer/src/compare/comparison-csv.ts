@@ -12,8 +12,12 @@ export function csvField(value: string | number | null): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/** The identity columns every row starts with; a parameter of the same name is not repeated. */
+const IDENTITY = ['run_id', 'name', 'experiment', 'role', 'status'];
+
 export function comparisonToCsv(comparison: Comparison): string {
-  const header = ['run_id', 'name', 'experiment', 'role', 'status', ...METRICS.map((m) => m.key), ...comparison.parameters.map((p) => p.key)];
+  const parameters = comparison.parameters.map((p, index) => ({ ...p, index })).filter((p) => !IDENTITY.includes(p.key));
+  const header = [...IDENTITY, ...METRICS.map((m) => m.key), ...parameters.map((p) => p.key)];
   const lines = [header.map(csvField).join(',')];
   comparison.runs.forEach((detail, i) => {
     const { run } = detail;
@@ -25,7 +29,7 @@ export function comparisonToCsv(comparison: Comparison): string {
       run.status,
       // Raw numbers (fractions, milliseconds), not display text, so spreadsheets can compute.
       ...METRICS.map((m) => m.value(detail)),
-      ...comparison.parameters.map((p) => parameterText(p.values[i] ?? '')),
+      ...parameters.map((p) => parameterText(p.values[i] ?? '')),
     ];
     lines.push(fields.map(csvField).join(','));
   });

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { architectureNames, backendNames } from '../../../preload/contract/spec';
 import { defaultHyperparameters, OPTIMIZERS, type Hyperparameters } from './hyperparameters';
+import { suggestedName } from './experiment-name';
 
 export const STEPS = [
   { id: 'source-data', label: 'Source data' },
@@ -40,6 +41,8 @@ export interface Draft {
   version: 1;
   step: StepId;
   name: string;
+  /** False while the name follows the choices (see experiment-name.ts); true once typed. */
+  nameEdited: boolean;
   seed: number;
   backend: (typeof backendNames)[number];
   /** 'train': steps 1–3 train a source model; 'reuse': an earlier source run's model. */
@@ -57,8 +60,20 @@ export interface Draft {
   sourceExperimentId: string | null;
   sourceRunId: string | null;
   targetExperimentId: string | null;
+  /** What the source run was made from, recorded when it started (see step-status.ts). */
+  sourceMadeFrom: Record<string, string> | null;
+  /** What the fine-tuning experiment was made from, recorded when it started. */
+  targetMadeFrom: Record<string, string> | null;
+  /** Source runs this draft trained before the current one, newest first (reused when the settings match again). */
+  earlierSources: EarlierSource[];
   /** A freeze rule from a re-opened spec, resolved once the source's layers are known. */
   pendingFreeze?: { through: string } | 'all-but-head' | null;
+}
+
+export interface EarlierSource {
+  experimentId: string;
+  runId: string;
+  madeFrom: Record<string, string>;
 }
 
 export function defaultDataChoice(overrides: Partial<DataChoice> = {}): DataChoice {
@@ -66,10 +81,11 @@ export function defaultDataChoice(overrides: Partial<DataChoice> = {}): DataChoi
 }
 
 export function defaultDraft(): Draft {
-  return {
+  const draft: Draft = {
     version: 1,
     step: 'source-data',
-    name: 'Digits 0–4 → 5–9',
+    name: '',
+    nameEdited: false,
     seed: 42,
     backend: 'auto',
     sourceMode: 'train',
@@ -82,14 +98,22 @@ export function defaultDraft(): Draft {
     head: 'replace',
     regularization: { kind: 'none', weight: 0.0001, alpha: 0.01, beta: 0.0001 },
     baseline: true,
-    targetTraining: defaultHyperparameters({ epochs: 10, batchSize: 16 }),
+    // Fine-tuning starts from learned weights: a smaller step keeps them from being
+    // overwritten in the first updates (as the Transfer step advises).
+    targetTraining: defaultHyperparameters({ epochs: 10, batchSize: 16, learningRate: 0.0005 }),
     sourceExperimentId: null,
     sourceRunId: null,
     targetExperimentId: null,
+    sourceMadeFrom: null,
+    targetMadeFrom: null,
+    earlierSources: [],
   };
+  draft.name = suggestedName(draft);
+  return draft;
 }
 
 const nullableNumber = z.number().finite().nullable();
+const madeFromSchema = z.record(z.string().max(100), z.string().max(100_000)).nullable().catch(null);
 const runId = z.string().regex(/^[0-9a-z]{1,64}$/).nullable();
 
 function hyperparametersSchema(fallback: Hyperparameters) {
@@ -126,6 +150,7 @@ function draftSchema() {
     version: z.literal(1),
     step: z.enum(STEPS.map((s) => s.id) as [StepId, ...StepId[]]).catch(d.step),
     name: z.string().min(1).max(200).catch(d.name),
+    nameEdited: z.boolean().catch(false),
     seed: z.number().int().nonnegative().max(2 ** 31 - 1).catch(d.seed),
     backend: z.enum(backendNames).catch(d.backend),
     sourceMode: z.enum(['train', 'reuse']).catch(d.sourceMode),
@@ -151,6 +176,12 @@ function draftSchema() {
     sourceExperimentId: runId.catch(null),
     sourceRunId: runId.catch(null),
     targetExperimentId: runId.catch(null),
+    sourceMadeFrom: madeFromSchema,
+    targetMadeFrom: madeFromSchema,
+    earlierSources: z
+      .array(z.object({ experimentId: z.string().regex(/^[0-9a-z]{1,64}$/), runId: z.string().regex(/^[0-9a-z]{1,64}$/), madeFrom: z.record(z.string().max(100), z.string().max(100_000)) }))
+      .max(20)
+      .catch([]),
     pendingFreeze: z.union([z.object({ through: z.string().max(200) }), z.literal('all-but-head'), z.null()]).optional().catch(null),
   });
 }

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { events, ipcChannel } from '../../../preload/contract';
 import type { SupervisorEvent } from '../../../main/training/supervisor';
 import { WindowRegistry } from '../../../main/electron/ipc';
-import { forwardSupervisorEvents } from '../../../main/electron/ipc-events';
+import { forwardStudyEvents, forwardSupervisorEvents } from '../../../main/electron/ipc-events';
+import type { StudyEvent } from '../../../main/services/studies/study-service';
 
 /** FakeWebContents: a test double for Electron's WebContents; records what it was sent. */
 class FakeWebContents {
@@ -100,5 +101,23 @@ describe('forwardSupervisorEvents', () => {
     source.emit({ type: 'run-status', experimentId: 'exp1', runId: 'runa', status: 'running' });
     expect(window.sent).toEqual([]);
     expect(source.listeners.size).toBe(0);
+  });
+});
+
+describe('forwardStudyEvents', () => {
+  it('sends a study\'s progress and end to live windows as contract events, until unsubscribed', () => {
+    const listeners = new Set<(e: StudyEvent) => void>();
+    const studies = { subscribe: (l: (e: StudyEvent) => void) => (listeners.add(l), () => listeners.delete(l)) };
+    const windows = new WindowRegistry();
+    const win = new FakeWebContents(2);
+    windows.add(win);
+    const off = forwardStudyEvents(studies, windows);
+    const progress: StudyEvent = { name: 'study-progress', payload: { studyId: 's1', done: 1, failed: 0, running: 2, total: 6, cellsDone: 0, cells: 2, etaMs: 5000 } };
+    for (const l of listeners) l(progress);
+    for (const l of listeners) l({ name: 'study-finished', payload: { studyId: 's1', status: 'completed' } });
+    expect(win.sent.map((m) => m.name)).toEqual(['study-progress', 'study-finished']);
+    for (const m of win.sent) expect(events[m.name as 'study-progress'].safeParse(m.payload).success).toBe(true);
+    off();
+    expect(listeners.size).toBe(0);
   });
 });
