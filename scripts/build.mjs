@@ -24,6 +24,7 @@ const nodeEntries = {
   'main/worker': 'main/training/worker.ts',
   'main/data-parallel-replica': 'main/engine/data-parallel/replica.ts',
   'main/dense-trainer-thread': 'main/engine/dense-trainer/dense-trainer-thread.ts',
+  'main/predict-thread': 'main/engine/data-parallel/predict-thread.ts',
 };
 
 export async function buildMain({ quiet = false } = {}) {

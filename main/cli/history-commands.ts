@@ -1,4 +1,5 @@
 // `transfer-lab runs` and `transfer-lab show <run id>`: read the recorded history.
+import { describeTimings, runTimings } from '../services/phase-timings';
 import { createStore, defaultDatabasePath, runStatuses, runRoles, type RunStatus, type RunRole } from '../store';
 import { runReport } from '../services/experiment-report';
 import { importRunBundle } from '../services/run-bundle';
@@ -80,6 +81,8 @@ export function showCommand(idOrPrefix: string, options: { db?: string; json: bo
     out(`architecture ${inert(run.architecture ?? '–')}; frozen: ${run.frozenLayers.length ? inert(run.frozenLayers.join(', ')) : 'none'}`);
     out(`dataset      ${inert(run.datasetName ?? '–')}`);
     out(`backend      ${inert(report.backend ?? '–')}`);
+    const timings = runTimings(run);
+    if (timings) out(`time         ${describeTimings(timings)}`);
     if (run.parentRunId) out(`parent       ${run.parentRunId}`);
     for (const warning of report.warnings) out(`warning      ${inert(warning)}`);
     for (const e of report.epochs) {

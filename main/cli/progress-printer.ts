@@ -2,6 +2,7 @@
 import type { SupervisorEvent } from '../training/supervisor';
 import type { RunRole } from '../training/roles';
 import { formatDuration, formatPercent, formatRate, inert } from './format';
+import { describeEstimate } from '../training/phase-estimate';
 
 const BAR_WIDTH = 24;
 
@@ -42,7 +43,7 @@ export class ProgressPrinter {
         this.line(`${role} test accuracy ${formatPercent(event.evaluation.accuracy)} on ${event.evaluation.count} samples`);
         return;
       case 'run-status':
-        if (event.status === 'running') this.line(`${role} run ${event.runId} started`);
+        if (event.status === 'running') this.line(`${role} run ${event.runId} started${event.estimate ? ` (${describeEstimate(event.estimate)})` : ''}`);
         // A failure is told once, at the end, by the command (one line for a mistake in the input).
         else if (event.status !== 'queued' && event.status !== 'failed') this.line(`${role} run ${event.runId} ${event.status}${event.error ? `: ${inert(event.error)}` : ''}`);
         return;

@@ -7,7 +7,7 @@ export type ContractEvent = { [E in EventName]: { name: E; payload: EventPayload
 export function toContractEvent(event: SupervisorEvent): ContractEvent {
   switch (event.type) {
     case 'run-status':
-      return { name: 'run-status', payload: { experimentId: event.experimentId, runId: event.runId, status: event.status, error: event.error } };
+      return { name: 'run-status', payload: { experimentId: event.experimentId, runId: event.runId, status: event.status, error: event.error, estimate: event.estimate } };
     case 'run-step':
       return { name: 'run-step', payload: { experimentId: event.experimentId, runId: event.runId, progress: event.progress } };
     case 'run-epoch':

@@ -1,7 +1,7 @@
 // Records what the supervisor relays into the store: the single writer of training results.
 import type { Store } from '../store';
 import type { RunRecorder, MetricPoint } from '../training/supervisor';
-import type { PhaseStarted, WorkerIdentity } from '../training/protocol';
+import type { PhaseStarted, PhaseTimings, WorkerIdentity } from '../training/protocol';
 import type { Evaluation } from '../engine/evaluate';
 import type { TransferGain } from '../training/transfer-gain';
 
@@ -20,6 +20,7 @@ export class StoreRecorder implements RunRecorder {
           backendReason: skipped ? `skipped ${skipped}` : `${environment.backend} was requested`,
           notes: info.notes,
           warnings: info.warnings,
+          ...(info.estimate ? { estimate: info.estimate } : {}),
         },
         dataset: info.dataset,
         datasetName: info.dataset.description,
@@ -45,6 +46,15 @@ export class StoreRecorder implements RunRecorder {
       perClass: evaluation.perClass,
       confusion: { labels: classNames, matrix: evaluation.confusionMatrix },
       misclassified: evaluation.misclassified,
+    });
+  }
+
+  /** Kept in the run's environment JSON (what it ran on, and how long each part took). */
+  saveTimings(runId: string, timings: PhaseTimings): void {
+    this.store.transaction(() => {
+      const run = this.store.runs.get(runId);
+      if (!run) return;
+      this.store.runs.update(runId, { environment: { ...(run.environment ?? { backend: 'unknown' }), timings } });
     });
   }
 

@@ -4,6 +4,7 @@ import type { ExperimentSpec, BackendName } from '../engine/spec';
 import type { EpochMetrics, StepProgress } from '../engine/train';
 import type { Evaluation } from '../engine/evaluate';
 import type { RunRole } from './roles';
+import type { PhaseEstimate } from './phase-estimate';
 import type { GpuAdapterRecord } from '../engine/webgpu';
 
 export type { RunRole } from './roles';
@@ -82,12 +83,27 @@ export interface PhaseStarted {
   /** Whether frozen-prefix features were cached, and other facts worth recording. */
   notes: string[];
   warnings: string[];
+  /** How long the phase (and a baseline after it) should take, estimated on this machine before it starts. */
+  estimate?: PhaseEstimate;
 }
 
 /** A process as pid + start time (Unix epoch ms; null where the platform cannot tell). */
 export interface WorkerIdentity {
   pid: number;
   startedAt: number | null;
+}
+
+/** Where a phase's time went, in milliseconds (absent: the phase did not get that far or had no such step). */
+export interface PhaseTimings {
+  /** Listing and decoding the data (or opening its cache); 0 when an earlier phase loaded it. */
+  loadMs: number;
+  /** The frozen prefix's one pass over the data, when its features were cached. */
+  featuresMs?: number;
+  trainMs?: number;
+  /** The test-set evaluation. */
+  evaluateMs?: number;
+  /** Threads the feature pass and evaluation ran on. */
+  inferenceThreads?: number;
 }
 
 export type FromWorker =
@@ -97,7 +113,7 @@ export type FromWorker =
   | { type: 'epoch'; runId: string; metrics: EpochMetrics }
   | { type: 'evaluation'; runId: string; evaluation: Evaluation }
   | { type: 'artifact'; runId: string; kind: 'model' | 'checkpoint'; path: string; sizeBytes: number }
-  | { type: 'phase-finished'; runId: string; status: 'completed' | 'cancelled' }
+  | { type: 'phase-finished'; runId: string; status: 'completed' | 'cancelled'; timings?: PhaseTimings }
   | { type: 'log'; message: string }
   | { type: 'download-progress'; name: string; file: string; received: number; total: number | null }
   | { type: 'failed'; runId?: string; message: string; code: string }

@@ -3,7 +3,8 @@
 // an out-of-memory in training takes down only the worker; the supervisor then records
 // the run as failed with the reason. Cancelling asks the worker first and kills it after
 // a grace period.
-import type { FromWorker, Job, PhaseStarted, WorkerIdentity } from './protocol';
+import type { FromWorker, Job, PhaseStarted, PhaseTimings, WorkerIdentity } from './protocol';
+import type { PhaseEstimate } from './phase-estimate';
 import type { RunStatus } from './roles';
 import type { StepProgress, EpochMetrics } from '../engine/train';
 import type { Evaluation } from '../engine/evaluate';
@@ -31,10 +32,12 @@ export interface RunRecorder {
   addArtifact(runId: string, kind: string, path: string, sizeBytes: number): void;
   finishRun(runId: string, status: Exclude<RunStatus, 'queued' | 'running'>, error?: string): void;
   saveTransferGain(experimentId: string, gain: TransferGain): void;
+  /** Where a finished or cancelled phase's time went (load, feature pass, training, evaluation). */
+  saveTimings?(runId: string, timings: PhaseTimings): void;
 }
 
 export type SupervisorEvent =
-  | { type: 'run-status'; experimentId: string; runId: string; status: RunStatus; error?: string }
+  | { type: 'run-status'; experimentId: string; runId: string; status: RunStatus; error?: string; estimate?: PhaseEstimate }
   | { type: 'run-step'; experimentId: string; runId: string; progress: StepProgress }
   | { type: 'run-epoch'; experimentId: string; runId: string; metrics: EpochMetrics }
   | { type: 'run-evaluation'; experimentId: string; runId: string; evaluation: Evaluation }
@@ -176,7 +179,7 @@ class JobTracker {
         return;
       case 'phase-started':
         this.recorder.runStarted(message.runId, message, this.workerIdentity);
-        this.setStatus(message.runId, 'running');
+        this.setStatus(message.runId, 'running', undefined, message.estimate);
         return;
       case 'step': {
         const { runId, progress } = message;
@@ -224,6 +227,7 @@ class JobTracker {
         return;
       case 'phase-finished':
         this.flush(message.runId);
+        if (message.timings) this.recorder.saveTimings?.(message.runId, message.timings);
         this.finish(message.runId, message.status);
         return;
       case 'failed':
@@ -289,9 +293,9 @@ class JobTracker {
     this.setStatus(runId, status, error);
   }
 
-  private setStatus(runId: string, status: RunStatus, error?: string): void {
+  private setStatus(runId: string, status: RunStatus, error?: string, estimate?: PhaseEstimate): void {
     this.statuses.set(runId, status);
-    this.emit({ type: 'run-status', experimentId: this.job.experimentId, runId, status, error });
+    this.emit({ type: 'run-status', experimentId: this.job.experimentId, runId, status, error, ...(estimate ? { estimate } : {}) });
   }
 
   private settle(): void {

@@ -6,16 +6,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Dataset } from '../engine/datasets/dataset';
 import { trainModel, splitValidation, readOptimizerState, type EarlyStoppingState, type OptimizerStateEntry } from '../engine/train';
-import { evaluateModel } from '../engine/evaluate';
+import { evaluateProbabilities } from '../engine/evaluate';
 import { saveModel, splitAtLayer } from '../engine/models';
-import { planFeatureCache, cacheFrozenFeatures } from '../engine/feature-cache';
+import { planFeatureCache } from '../engine/feature-cache';
+import { streamFrozenFeatures, streamEvaluation } from './phase-inference';
+import { CancelledError } from '../engine/datasets/image-cache';
 import { createPenalty, type PenaltyContext } from '../engine/regularization';
 import { createAugmenter, describeAugmentation, isAugmentationOn } from '../engine/augmentation';
 import { checkpointSize, writeCheckpoint } from '../engine/checkpoints';
 import { planParallelism } from '../engine/step-runner';
 import { trainingThreads } from './training-threads';
+import { describeEstimate, estimatePhase, forwardMsPerSample } from './phase-estimate';
+import { FEATURES_IN_MEMORY_BYTES } from '../engine/datasets/feature-store';
 import type { DatasetSpec, RegularizationSpec, TrainingSpec } from '../engine/spec';
-import type { EnvironmentInfo, FromWorker, Job, PhasePlan } from './protocol';
+import type { EnvironmentInfo, FromWorker, Job, PhasePlan, PhaseTimings } from './protocol';
 
 export type Report = (message: FromWorker) => void;
 
@@ -50,6 +54,10 @@ export interface PhaseInput {
   extraHyperparams: Record<string, unknown>;
   regularization?: { spec: RegularizationSpec } & PenaltyContext;
   start?: PhaseStart;
+  /** How long loading the data took (0 when an earlier phase's data is reused). */
+  loadMs?: number;
+  /** Facts about how data and model were fitted to each other, for the run's notes. */
+  notes?: string[];
 }
 
 export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: PhaseInput): Promise<PhaseOutcome> {
@@ -61,6 +69,7 @@ export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: Phas
   const { train, validation } = splitValidation(data.train, training.validationSplit, seed, inputShape);
   const notes = [...ctx.backendNotes];
   if (input.start) notes.push(input.start.note);
+  if (input.notes) notes.push(...input.notes);
 
   const augmentationOn = isAugmentationOn(training.augmentation);
   if (isAugmentationOn(training.augmentation)) notes.push(describeAugmentation(training.augmentation));
@@ -86,8 +95,25 @@ export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: Phas
     frozenPrefixCached: cachePlan.cached,
   }).description);
 
+  const counts = { train: train.y.length, validation: validation?.y.length ?? 0, test: data.test.y.length };
+  const fullMs = forwardMsPerSample(model, inputShape);
+  const estimate = estimatePhase({
+    counts,
+    epochs: training.epochs,
+    threads,
+    fullMs,
+    trainedMs: split && cachePlan.cached ? forwardMsPerSample(split.rest, cachePlan.featureShape) : fullMs,
+    cached: cachePlan.cached,
+    baseline: plan.role === 'target' && job.phases.some((p) => p.role === 'baseline'),
+  });
+  notes.push(describeEstimate(estimate));
+  if (cachePlan.cached && counts.train * cachePlan.featureShape.reduce((x, y) => x * y, 1) * 4 > FEATURES_IN_MEMORY_BYTES) {
+    notes.push('frozen features kept on disk: too large to hold in memory');
+  }
+
   report({
     type: 'phase-started',
+    estimate,
     runId: plan.runId,
     environment: ctx.environment,
     architecture: input.architecture,
@@ -107,7 +133,24 @@ export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: Phas
 
   // With a cache, the layers above the cut train on precomputed features; they share the
   // full model's weights, so `model` is what gets checkpointed, evaluated and saved.
-  const cached = cachePlan.cached ? await cacheFrozenFeatures(model, cachePlan, { train, validation }, inputShape, split) : undefined;
+  const timings: PhaseTimings = { loadMs: Math.round(input.loadMs ?? 0) };
+  const cancelledNow = (): PhaseOutcome => {
+    report({ type: 'phase-finished', runId: plan.runId, status: 'cancelled', timings });
+    return { model, cancelled: true };
+  };
+  let cached;
+  if (cachePlan.cached && split) {
+    const featuresStart = performance.now();
+    try {
+      cached = await streamFrozenFeatures(split, cachePlan.featureShape, { train, validation }, inputShape, threads, ctx.isCancelled);
+    } catch (error) {
+      if (error instanceof CancelledError) return cancelledNow();
+      throw error;
+    }
+    timings.featuresMs = Math.round(performance.now() - featuresStart);
+    timings.inferenceThreads = cached.threads;
+  }
+  const trainStart = performance.now();
   const firstEpoch = input.start?.firstEpoch ?? 1;
   const plannedLastEpoch = firstEpoch + training.epochs - 1;
   let result;
@@ -158,19 +201,28 @@ export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: Phas
     );
   } finally {
     penalty?.dispose();
+    cached?.dispose();
   }
-  if (result.cancelled) {
-    report({ type: 'phase-finished', runId: plan.runId, status: 'cancelled' });
-    return { model, cancelled: true };
-  }
+  timings.trainMs = Math.round(performance.now() - trainStart);
+  if (result.cancelled) return cancelledNow();
 
-  const evaluation = await evaluateModel(model, data.test, inputShape, data.classNames, 'test');
+  const evaluateStart = performance.now();
+  let probabilities;
+  try {
+    probabilities = await streamEvaluation(model, data.test, inputShape, threads, ctx.isCancelled);
+  } catch (error) {
+    if (error instanceof CancelledError) return cancelledNow();
+    throw error;
+  }
+  const evaluation = evaluateProbabilities(probabilities.values, data.test, data.classNames, 'test');
+  timings.evaluateMs = Math.round(performance.now() - evaluateStart);
+  timings.inferenceThreads = Math.max(timings.inferenceThreads ?? 1, probabilities.threads);
   report({ type: 'evaluation', runId: plan.runId, evaluation });
 
   const modelDir = path.join(plan.runDir, 'model');
   await saveModel(model, modelDir);
   report({ type: 'artifact', runId: plan.runId, kind: 'model', path: modelDir, sizeBytes: folderSize(modelDir) });
-  report({ type: 'phase-finished', runId: plan.runId, status: 'completed' });
+  report({ type: 'phase-finished', runId: plan.runId, status: 'completed', timings });
   return { model, cancelled: false };
 }
 

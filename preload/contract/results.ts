@@ -185,7 +185,14 @@ const epochMetricsSchema = z.object({
   samplesPerSec: z.number(),
 });
 
-export const runStatusEventSchema = z.object({ experimentId: z.string(), runId: z.string(), status: runStatus, error: z.string().optional() });
+/** How long a starting phase should take (ms), estimated on the machine before its work begins. */
+export const phaseEstimateSchema = z.object({
+  featuresMs: z.number().optional(),
+  trainMs: z.number(),
+  evaluateMs: z.number(),
+  baselineMs: z.number().optional(),
+});
+export const runStatusEventSchema = z.object({ experimentId: z.string(), runId: z.string(), status: runStatus, error: z.string().optional(), estimate: phaseEstimateSchema.optional() });
 export const runStepEventSchema = z.object({ experimentId: z.string(), runId: z.string(), progress: stepProgressSchema });
 export const runEpochEventSchema = z.object({ experimentId: z.string(), runId: z.string(), metrics: epochMetricsSchema });
 export const experimentFinishedEventSchema = z.object({

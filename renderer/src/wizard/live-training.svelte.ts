@@ -19,6 +19,8 @@ export interface RunCurves {
   stepsPerEpoch: number;
   samplesPerSec: number | null;
   etaMs: number | null;
+  /** How long the run's phases should take, said when it starts (ms). */
+  estimate: { featuresMs?: number; trainMs: number; evaluateMs: number; baselineMs?: number } | null;
 }
 
 /** Step points kept per curve; older ones are thinned so long runs stay light to draw. */
@@ -81,6 +83,7 @@ export class LiveTraining {
         if (!run || e.experimentId !== experimentId) return;
         run.status = e.status;
         run.error = e.error ?? null;
+        if (e.estimate) run.estimate = e.estimate;
         // The backend is recorded when a run starts; fetch it then.
         if (e.status === 'running' && !run.backend) void this.backfill();
       }),
@@ -92,7 +95,7 @@ export class LiveTraining {
   }
 
   private empty(role: RunCurves['role']): RunCurves {
-    return { role, status: 'queued', error: null, backend: null, stepLoss: [], stepAccuracy: [], epochs: [], epoch: 0, step: 0, stepsPerEpoch: 0, samplesPerSec: null, etaMs: null };
+    return { role, status: 'queued', error: null, backend: null, stepLoss: [], stepAccuracy: [], epochs: [], epoch: 0, step: 0, stepsPerEpoch: 0, samplesPerSec: null, etaMs: null, estimate: null };
   }
 
   /** What the store recorded before this page listened (a reopened wizard, a restart). */
