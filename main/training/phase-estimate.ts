@@ -17,13 +17,25 @@ const CALIBRATION_BATCH = 4;
 /** Data-parallel training does not scale perfectly (gradient averaging, shared memory bandwidth). */
 const PARALLEL_EFFICIENCY = 0.8;
 
-/** Milliseconds per sample of model.predict here, from one timed batch after a warm-up. */
-export function forwardMsPerSample(model: tf.LayersModel, inputShape: number[]): number {
+/**
+ * Milliseconds per sample of model.predict here, from one timed batch after a warm-up.
+ * The result is read asynchronously: a GPU backend (webgpu under Node) cannot read back
+ * synchronously.
+ */
+export async function forwardMsPerSample(model: tf.LayersModel, inputShape: number[]): Promise<number> {
   const xs = tf.zeros([CALIBRATION_BATCH, ...inputShape]);
+  const forward = async () => {
+    const ys = model.predict(xs) as tf.Tensor;
+    try {
+      await ys.data();
+    } finally {
+      ys.dispose();
+    }
+  };
   try {
-    tf.tidy(() => (model.predict(xs) as tf.Tensor).dataSync());
+    await forward();
     const started = performance.now();
-    tf.tidy(() => (model.predict(xs) as tf.Tensor).dataSync());
+    await forward();
     return (performance.now() - started) / CALIBRATION_BATCH;
   } finally {
     xs.dispose();

@@ -96,13 +96,13 @@ export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: Phas
   }).description);
 
   const counts = { train: train.y.length, validation: validation?.y.length ?? 0, test: data.test.y.length };
-  const fullMs = forwardMsPerSample(model, inputShape);
+  const fullMs = await forwardMsPerSample(model, inputShape);
   const estimate = estimatePhase({
     counts,
     epochs: training.epochs,
     threads,
     fullMs,
-    trainedMs: split && cachePlan.cached ? forwardMsPerSample(split.rest, cachePlan.featureShape) : fullMs,
+    trainedMs: split && cachePlan.cached ? await forwardMsPerSample(split.rest, cachePlan.featureShape) : fullMs,
     cached: cachePlan.cached,
     baseline: plan.role === 'target' && job.phases.some((p) => p.role === 'baseline'),
   });

@@ -26,9 +26,9 @@ describe('phase estimate', () => {
     expect(two.trainMs).toBeCloseTo(2 * ((3 * 1000 * 10) / 1.6 + (100 * 10) / 1.6), 6);
   });
 
-  it('calibrates on the model: a bigger input costs more per sample', () => {
-    const small = forwardMsPerSample(buildModel('seed-cnn', [16, 16, 3], 4, 1), [16, 16, 3]);
-    const large = forwardMsPerSample(buildModel('seed-cnn', [96, 96, 3], 4, 1), [96, 96, 3]);
+  it('calibrates on the model: a bigger input costs more per sample', async () => {
+    const small = await forwardMsPerSample(buildModel('seed-cnn', [16, 16, 3], 4, 1), [16, 16, 3]);
+    const large = await forwardMsPerSample(buildModel('seed-cnn', [96, 96, 3], 4, 1), [96, 96, 3]);
     expect(small).toBeGreaterThan(0);
     expect(large).toBeGreaterThan(small);
   });
