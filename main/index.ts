@@ -12,7 +12,7 @@ import { workerFile } from './paths';
 import { guardAllWebContents, guardSession } from './electron/security';
 import { registerAppScheme, serveRenderer } from './electron/protocol';
 import { registerIpc, WindowRegistry } from './electron/ipc';
-import { forwardSupervisorEvents } from './electron/ipc-events';
+import { forwardEvents } from './electron/ipc-events';
 import { utilityLauncher } from './electron/utility-launcher';
 import { createMainWindow } from './electron/window';
 import { createMenuActions, menuTemplate } from './electron/menu';
@@ -62,7 +62,7 @@ async function start(): Promise<void> {
     openFile: async (kind) => (mainWindow ? chooseFile(dialog, mainWindow, kind) : null),
   });
   cleanups.push(registerIpc(ipcMain, handlers, windows));
-  cleanups.push(forwardSupervisorEvents(ctx.supervisor, windows));
+  cleanups.push(forwardEvents(ctx.events, windows));
   app.setAboutPanelOptions({ applicationName: 'Transfer Lab', applicationVersion: app.getVersion() });
   const actions = createMenuActions<BrowserWindow>({
     dialog,

@@ -1,6 +1,5 @@
 // Training progress on the terminal: a live bar on a TTY, one line per epoch otherwise.
-import type { SupervisorEvent } from '../training/supervisor';
-import type { RunRole } from '../training/roles';
+import type { ContractEvent, RunRole } from '../../preload/contract';
 import { formatDuration, formatPercent, formatRate, inert } from './format';
 
 const BAR_WIDTH = 24;
@@ -13,14 +12,14 @@ export class ProgressPrinter {
     private readonly roles: Map<string, RunRole>,
   ) {}
 
-  handle(event: SupervisorEvent): void {
-    if (event.type === 'experiment-finished') return;
-    if (event.type === 'download-progress') {
+  handle({ name, payload: event }: ContractEvent): void {
+    if (name === 'experiment-finished') return;
+    if (name === 'download-progress') {
       this.download(event.file, event.received, event.total);
       return;
     }
     const role = this.roles.get(event.runId) ?? 'run';
-    switch (event.type) {
+    switch (name) {
       case 'run-step': {
         if (!this.out.isTTY) return;
         const p = event.progress;
@@ -39,7 +38,7 @@ export class ProgressPrinter {
         return;
       }
       case 'run-evaluation':
-        this.line(`${role} test accuracy ${formatPercent(event.evaluation.accuracy)} on ${event.evaluation.count} samples`);
+        this.line(`${role} test accuracy ${formatPercent(event.accuracy)} on ${event.count} samples`);
         return;
       case 'run-status':
         if (event.status === 'running') this.line(`${role} run ${event.runId} started`);

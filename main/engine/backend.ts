@@ -37,6 +37,7 @@ export interface BackendChoice {
 
 /** A specifically requested backend could not be used; the message names it and why. */
 export class BackendUnavailableError extends Error {
+  readonly errorCode = 'backend';
   constructor(
     readonly backend: BackendPreference,
     readonly reason: string,

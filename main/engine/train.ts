@@ -12,28 +12,9 @@ import { createStepRunner, planParallelism } from './step-runner';
 import { fusedAdam, fusedRmsprop, fusedSgd } from './optimizers';
 import type { PenaltyTerm } from './regularization';
 
-export interface EpochMetrics {
-  epoch: number;
-  durationMs: number;
-  loss: number;
-  accuracy: number;
-  valLoss?: number;
-  valAccuracy?: number;
-  samplesPerSec: number;
-}
-
-export interface StepProgress {
-  epoch: number;
-  /** 1-based step within the epoch. */
-  step: number;
-  stepsPerEpoch: number;
-  /** Global step since the start of training. */
-  globalStep: number;
-  loss: number;
-  accuracy: number;
-  samplesPerSec: number;
-  etaMs: number;
-}
+// Step progress and epoch metrics are declared once, in the contract, as the faces show them.
+import type { EpochMetrics, StepProgress } from '../../preload/contract/results';
+export type { EpochMetrics, StepProgress };
 
 /** What a checkpoint needs after an epoch: the metrics, the optimizer and the early-stopping state. */
 export interface EpochEnd {

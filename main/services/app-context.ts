@@ -1,11 +1,13 @@
 // Wires the application core for one process: the store (single writer), the training
-// supervisor and the services over them. The CLI, browser mode and Electron each create
+// supervisor, the run journal that records what it relays, the one event stream every face
+// subscribes to, and the services over them. The CLI, browser mode and Electron each create
 // one, passing how workers are started (fork under Node, utilityProcess in Electron).
 import path from 'node:path';
 import { createStore, defaultDatabasePath, type Store } from '../store';
 import { Supervisor } from '../training/supervisor';
 import { forkLauncher, type WorkerLauncher } from '../training/launcher';
-import { StoreRecorder } from './store-recorder';
+import { RunJournal } from './run-journal';
+import { AppEvents } from './app-events';
 import { tidyCheckpointFolder } from '../engine/checkpoints';
 import { ExperimentService } from './experiments';
 import { appVersion, workerFile } from '../paths';
@@ -13,6 +15,8 @@ import { appVersion, workerFile } from '../paths';
 export interface AppContext {
   store: Store;
   supervisor: Supervisor;
+  /** Every contract event, for every face to subscribe to. */
+  events: AppEvents;
   experiments: ExperimentService;
   dataFolder: string;
   databaseFile: string;
@@ -24,6 +28,8 @@ export interface AppContextOptions {
   databaseFile?: string;
   launcher?: WorkerLauncher;
   cancelGraceMs?: number;
+  /** How often step progress reaches the faces, per run (default 100 ms). */
+  stepIntervalMs?: number;
 }
 
 export function createAppContext(options: AppContextOptions = {}): AppContext {
@@ -38,18 +44,22 @@ export function createAppContext(options: AppContextOptions = {}): AppContext {
   const dataFolder = store.dataFolder ?? path.dirname(databaseFile);
   const supervisor = new Supervisor({
     launcher: options.launcher ?? forkLauncher(workerFile()),
-    recorder: new StoreRecorder(store),
     cancelGraceMs: options.cancelGraceMs,
   });
+  const journal = new RunJournal(store);
+  const events = new AppEvents(options.stepIntervalMs);
+  events.follow(supervisor, (event) => journal.record(event));
   const experiments = new ExperimentService({ store, supervisor, dataFolder, appVersion: appVersion() });
   return {
     store,
     supervisor,
+    events,
     experiments,
     dataFolder,
     databaseFile,
     async close() {
       await supervisor.shutdown();
+      events.close();
       store.close();
     },
   };

@@ -5,9 +5,12 @@ import * as tf from '@tensorflow/tfjs';
 import type { AppContext } from './app-context';
 import { appVersion, resourcesDir } from '../paths';
 import { ensureBackend } from './tfjs-runtime';
+import { environmentInfo } from '../engine/backend';
+import type { AppInfo } from '../../preload/contract';
 
-export async function appInfo(app: AppContext, mode: 'electron' | 'browser') {
+export async function appInfo(app: AppContext, mode: AppInfo['mode']) {
   const backend = await ensureBackend();
+  const { os, arch, cpu, cpuCount, memoryBytes, nodeVersion } = environmentInfo();
   return {
     appVersion: appVersion(),
     tfjsVersion: tf.version.tfjs,
@@ -15,6 +18,7 @@ export async function appInfo(app: AppContext, mode: 'electron' | 'browser') {
     databaseFile: app.databaseFile,
     platform: `${process.platform} ${process.arch}`,
     mode,
+    system: { os, arch, cpu, cpuCount, memoryBytes, nodeVersion },
     backend: { name: backend.name, skipped: backend.skipped },
     examples: exampleSpecs(),
   };

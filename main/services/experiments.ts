@@ -25,6 +25,7 @@ export interface StartedExperiment {
 
 /** A request the user can fix (unknown run, run without a model, …). */
 export class ExperimentError extends Error {
+  readonly errorCode = 'bad-request';
   constructor(message: string) {
     super(message);
     this.name = 'ExperimentError';

@@ -20,11 +20,11 @@ export interface NativeDialogs {
   openFile(kind: 'csv' | 'idx' | 'spec' | 'model'): Promise<string | null>;
 }
 
-export function createHandlers(app: AppContext, mode: 'electron' | 'browser', dialogs?: NativeDialogs): Handlers {
+export function createHandlers(app: AppContext, mode: 'electron' | 'browser' | 'cli', dialogs?: NativeDialogs): Handlers {
   const runs = new RunsService(app.store);
   const models = new ModelsService(app.store);
   const datasets = new DatasetsService(app.dataFolder, (p) =>
-    app.supervisor.announce({ type: 'download-progress', experimentId: null, name: p.name, file: p.file, received: p.received, total: p.total ?? null }));
+    app.events.publish({ name: 'download-progress', payload: { name: p.name, file: p.file, received: p.received, total: p.total ?? null } }));
   return {
     'app.info': () => appInfo(app, mode),
     'datasets.preview': (a) => datasets.preview(a.dataset, a.seed ?? 42, a.perClass),

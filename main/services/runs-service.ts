@@ -8,7 +8,9 @@ import { exportRunBundle, importRunBundle } from './run-bundle';
 export class RunsService {
   constructor(private readonly store: Store) {}
 
-  detail(runId: string) {
+  /** One run in full; `runIdOrPrefix` may be the unique start of an id, as people type them. */
+  detail(runIdOrPrefix: string) {
+    const runId = this.store.runs.resolveId(runIdOrPrefix);
     const run = this.store.runs.require(runId);
     const children = this.store.runs.list({ parentRunId: runId, limit: 1000, sort: 'createdAt', order: 'asc' }).rows;
     return {

@@ -4,6 +4,7 @@ import type { ExperimentSpec, BackendName } from '../engine/spec';
 import type { EpochMetrics, StepProgress } from '../engine/train';
 import type { Evaluation } from '../engine/evaluate';
 import type { RunRole } from './roles';
+import type { ErrorCode } from '../../preload/contract/errors';
 
 export type { RunRole } from './roles';
 
@@ -91,5 +92,6 @@ export type FromWorker =
   | { type: 'phase-finished'; runId: string; status: 'completed' | 'cancelled' }
   | { type: 'log'; message: string }
   | { type: 'download-progress'; name: string; file: string; received: number; total: number | null }
-  | { type: 'failed'; runId?: string; message: string; code: string }
+  /** `code`: the contract's error code, which says whether the user's input or a crash is at fault. */
+  | { type: 'failed'; runId?: string; message: string; code: ErrorCode }
   | { type: 'done' };

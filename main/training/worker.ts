@@ -5,6 +5,7 @@ import type { FromWorker, ToWorker } from './protocol';
 import { runJob } from './run-job';
 import { watchParent } from './parent-link';
 import { ownIdentity } from '../store/process-identity';
+import { errorCodeOf } from '../../preload/contract/errors';
 
 interface ParentPort {
   on(event: 'message', listener: (event: { data: ToWorker }) => void): void;
@@ -43,7 +44,7 @@ onMessage((message) => {
       .then(() => send({ type: 'done' }, () => process.exit(0)))
       .catch((err: unknown) => {
         const error = err instanceof Error ? err : new Error(String(err));
-        send({ type: 'failed', message: error.message, code: error.name || 'Error' }, () => process.exit(1));
+        send({ type: 'failed', message: error.message, code: errorCodeOf(error) }, () => process.exit(1));
       });
   }
 });

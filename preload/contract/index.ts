@@ -9,12 +9,14 @@ import { z } from 'zod';
 import { datasetSchema } from './spec';
 import * as r from './results';
 import { dialogMethods } from './dialogs';
+import type { ErrorCode } from './errors';
 
 export * from './results';
+export * from './errors';
 
 const id = z.string().min(1).max(64).regex(/^[0-9a-z]+$/, 'expected a run or experiment id (lower-case letters and digits)');
-const runStatus = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted']);
-const runRole = z.enum(['source', 'target', 'baseline']);
+const runStatus = r.runStatusSchema;
+const runRole = r.runRoleSchema;
 const shortText = z.string().max(200);
 
 export const runListQuerySchema = z.object({
@@ -117,7 +119,7 @@ export function isMethodName(name: unknown): name is MethodName {
 
 /** The error every face returns instead of throwing across a process boundary. */
 export interface ApiError {
-  code: 'bad-request' | 'not-found' | 'conflict' | 'invalid-spec' | 'dataset' | 'model' | 'internal';
+  code: ErrorCode;
   message: string;
   /** For invalid specs: which fields, and why. */
   issues?: { path: string; message: string }[];
@@ -129,13 +131,15 @@ export const events = {
   'run-status': r.runStatusEventSchema,
   'run-step': r.runStepEventSchema,
   'run-epoch': r.runEpochEventSchema,
-  'run-evaluation': z.object({ experimentId: z.string(), runId: z.string(), accuracy: z.number() }),
+  'run-evaluation': z.object({ experimentId: z.string(), runId: z.string(), accuracy: z.number(), count: z.number() }),
   'experiment-finished': r.experimentFinishedEventSchema,
   'download-progress': z.object({ name: z.string(), file: z.string(), received: z.number(), total: z.number().nullable() }),
 } as const;
 
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+/** One event as every face carries it: its name and its payload. */
+export type ContractEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
 
 /** What the renderer sees as `window.api` in Electron and as the browser-mode client. */
 export interface TransferLabApi {

@@ -2,10 +2,23 @@
 // are checked against these at compile time where handlers return them, and the contract
 // tests parse real answers with them.
 import { z } from 'zod';
+import { errorCodeSchema } from './errors';
 
 const nullableNumber = z.number().nullable();
-const runRole = z.enum(['source', 'target', 'baseline']);
-const runStatus = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted']);
+
+/** The part a run plays in an experiment: declared here once; the store and training derive from it. */
+export const runRoleSchema = z.enum(['source', 'target', 'baseline']);
+export const runRoles = runRoleSchema.options;
+export type RunRole = z.infer<typeof runRoleSchema>;
+
+/** A run's life: declared here once; the store and the supervisor derive from it. */
+export const runStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted']);
+export const runStatuses = runStatusSchema.options;
+export type RunStatus = z.infer<typeof runStatusSchema>;
+export const finalRunStatuses: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted'];
+
+const runRole = runRoleSchema;
+const runStatus = runStatusSchema;
 
 export const appInfoSchema = z.object({
   appVersion: z.string(),
@@ -13,8 +26,10 @@ export const appInfoSchema = z.object({
   dataFolder: z.string(),
   databaseFile: z.string(),
   platform: z.string(),
-  /** How the renderer is connected: 'electron' or 'browser'. */
-  mode: z.enum(['electron', 'browser']),
+  /** Which face asks: the desktop app ('electron'), browser mode ('browser') or the terminal ('cli'). */
+  mode: z.enum(['electron', 'browser', 'cli']),
+  /** The machine, for diagnostics (`transfer-lab doctor`, Settings). */
+  system: z.object({ os: z.string(), arch: z.string(), cpu: z.string(), cpuCount: z.number(), memoryBytes: z.number(), nodeVersion: z.string() }),
   backend: z.object({ name: z.string(), skipped: z.array(z.object({ backend: z.string(), reason: z.string() })) }),
   examples: z.array(z.object({ file: z.string(), name: z.string(), spec: z.unknown() })),
 });
@@ -158,10 +173,13 @@ export const modelSummarySchema = z.object({
   frozenParams: z.number(),
 });
 
-const stepProgressSchema = z.object({
+/** One training step's progress, as the engine reports it and every face shows it. */
+export const stepProgressSchema = z.object({
   epoch: z.number(),
+  /** 1-based step within the epoch. */
   step: z.number(),
   stepsPerEpoch: z.number(),
+  /** Global step since the start of training. */
   globalStep: z.number(),
   loss: z.number(),
   accuracy: z.number(),
@@ -169,7 +187,8 @@ const stepProgressSchema = z.object({
   etaMs: z.number(),
 });
 
-const epochMetricsSchema = z.object({
+/** One finished epoch's metrics, as the engine reports them. */
+export const epochMetricsSchema = z.object({
   epoch: z.number(),
   durationMs: z.number(),
   loss: z.number(),
@@ -179,13 +198,25 @@ const epochMetricsSchema = z.object({
   samplesPerSec: z.number(),
 });
 
-export const runStatusEventSchema = z.object({ experimentId: z.string(), runId: z.string(), status: runStatus, error: z.string().optional() });
+export const runStatusEventSchema = z.object({
+  experimentId: z.string(),
+  runId: z.string(),
+  status: runStatus,
+  error: z.string().optional(),
+  /** Why a run failed, as the contract's error code (e.g. 'dataset': the user's input; 'internal': a crash). */
+  errorCode: errorCodeSchema.optional(),
+  /** The backend a run trains on, told when it starts running. */
+  backend: z.string().optional(),
+});
 export const runStepEventSchema = z.object({ experimentId: z.string(), runId: z.string(), progress: stepProgressSchema });
 export const runEpochEventSchema = z.object({ experimentId: z.string(), runId: z.string(), metrics: epochMetricsSchema });
 export const experimentFinishedEventSchema = z.object({
   experimentId: z.string(),
   status: z.enum(['completed', 'failed', 'cancelled']),
   transferGain: transferGainSchema.optional(),
+  /** For a failed experiment: the first failure's message and error code. */
+  error: z.string().optional(),
+  errorCode: errorCodeSchema.optional(),
 });
 
 export type AppInfo = z.infer<typeof appInfoSchema>;
@@ -200,3 +231,5 @@ export type Comparison = z.infer<typeof comparisonSchema>;
 export type ModelSummaryInfo = z.infer<typeof modelSummarySchema>;
 export type MetricSeriesInfo = z.infer<typeof metricSeriesSchema>;
 export type TransferGainInfo = z.infer<typeof transferGainSchema>;
+export type StepProgress = z.infer<typeof stepProgressSchema>;
+export type EpochMetrics = z.infer<typeof epochMetricsSchema>;

@@ -161,6 +161,7 @@ export type ArchitectureName = (typeof architectureNames)[number];
 
 /** A spec error that names the field and what was expected. */
 export class SpecError extends Error {
+  readonly errorCode = 'invalid-spec';
   constructor(message: string, readonly issues: { path: string; message: string }[]) {
     super(message);
     this.name = 'SpecError';

@@ -4,25 +4,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { methods, events, type RunDetail } from '../../preload/contract';
+import { methods, events, type ContractEvent, type RunDetail } from '../../preload/contract';
 import { createAppContext, type AppContext } from '../../main/services/app-context';
 import { createHandlers, type Handlers } from '../../main/services/handlers';
 import { dispatch } from '../../main/services/dispatch';
-import { toContractEvent } from '../../main/services/contract-events';
-import type { SupervisorEvent } from '../../main/training/supervisor';
 import { tinySpec } from './training/tiny-specs';
 
 let dir: string;
 let app: AppContext;
 let handlers: Handlers;
-const seen: SupervisorEvent[] = [];
+const seen: ContractEvent[] = [];
 let experimentId: string;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-contract-'));
   app = createAppContext({ databaseFile: path.join(dir, 'db.sqlite') });
   handlers = createHandlers(app, 'browser');
-  app.supervisor.subscribe((e) => seen.push(e));
+  app.events.subscribe((e) => seen.push(e));
   const started = await dispatch(handlers, 'experiments.start', { spec: tinySpec({ baseline: true }) });
   if ('error' in started) throw new Error(started.error.message);
   experimentId = (started.result as { experimentId: string }).experimentId;
@@ -64,11 +62,25 @@ describe('contract answers from the real core', () => {
 
   it('events relayed from a real run fit the contract', () => {
     expect(seen.length).toBeGreaterThan(5);
-    for (const event of seen) {
-      const { name, payload } = toContractEvent(event);
+    for (const { name, payload } of seen) {
       expect(events[name].safeParse(payload).success).toBe(true);
     }
-    expect(seen.some((e) => e.type === 'run-epoch')).toBe(true);
+    expect(seen.some((e) => e.name === 'run-epoch')).toBe(true);
+  });
+
+  it('a run that starts tells its backend, so no face has to ask for it', () => {
+    const running = seen.filter((e) => e.name === 'run-status' && e.payload.status === 'running');
+    expect(running).toHaveLength(3);
+    for (const event of running) expect(event.payload).toMatchObject({ backend: 'wasm' });
+    const evaluations = seen.filter((e) => e.name === 'run-evaluation');
+    for (const event of evaluations) expect(event.payload).toMatchObject({ count: expect.any(Number) });
+  });
+
+  it('experiment-finished reaches the faces with the transfer gain already recorded', async () => {
+    const finished = seen.find((e) => e.name === 'experiment-finished');
+    expect(finished?.payload).toMatchObject({ experimentId, status: 'completed', transferGain: { accuracyDelta: expect.any(Number) } });
+    const report = (await ok('experiments.get', { experimentId })) as { transferGain: { accuracyDelta: number } | null };
+    expect(finished?.name === 'experiment-finished' && finished.payload.transferGain?.accuracyDelta).toBe(report.transferGain?.accuracyDelta);
   });
 
   it('the runs list CSV holds the runs with a header', async () => {

@@ -25,6 +25,7 @@ export interface Dataset {
 
 /** A loading error that names the file or field and what was expected. */
 export class DatasetError extends Error {
+  readonly errorCode = 'dataset';
   constructor(message: string) {
     super(message);
     this.name = 'DatasetError';

@@ -15,6 +15,7 @@ export type DownloadErrorCode =
   | 'cancelled';
 
 export class DownloadError extends Error {
+  readonly errorCode = 'download';
   constructor(
     message: string,
     readonly code: DownloadErrorCode,

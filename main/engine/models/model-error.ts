@@ -2,6 +2,7 @@
 // mismatches, unreadable model files), so callers can tell it from a tfjs bug.
 
 export class ModelError extends Error {
+  readonly errorCode = 'model';
   constructor(message: string) {
     super(message);
     this.name = 'ModelError';

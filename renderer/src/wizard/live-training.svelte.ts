@@ -81,8 +81,8 @@ export class LiveTraining {
         if (!run || e.experimentId !== experimentId) return;
         run.status = e.status;
         run.error = e.error ?? null;
-        // The backend is recorded when a run starts; fetch it then.
-        if (e.status === 'running' && !run.backend) void this.backfill();
+        // A run that starts says which backend it trains on.
+        if (e.backend) run.backend = e.backend;
       }),
       on('experiment-finished', (e) => {
         if (e.experimentId === experimentId) this.finished = e.status;
