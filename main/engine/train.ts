@@ -9,7 +9,7 @@ import { sampleSize } from './datasets/dataset';
 import type { TrainingSpec } from './spec';
 import { createRng, shuffledIndices, type Rng } from './rng';
 import { createStepRunner, planParallelism } from './step-runner';
-import { fusedAdam, fusedRmsprop, fusedSgd } from './optimizers';
+import { createOptimizer } from './optimizers/create-optimizer';
 import type { PenaltyTerm } from './regularization';
 
 // Step progress and epoch metrics are declared once, in the contract, as the faces show them.
@@ -91,21 +91,6 @@ export interface TrainResult {
   threads: number;
   stoppedEarly: boolean;
   cancelled: boolean;
-}
-
-/**
- * The spec's optimizer. Adam, SGD and RMSProp are tfjs's own with the per-variable update
- * fused into one wasm SIMD call on the wasm backend (main/engine/optimizers): same results
- * and checkpoint state, far fewer kernel calls per step.
- */
-export function createOptimizer(training: Pick<TrainingSpec, 'optimizer' | 'learningRate'>): tf.Optimizer {
-  const lr = training.learningRate;
-  switch (training.optimizer) {
-    case 'adam': return fusedAdam(lr);
-    case 'sgd': return fusedSgd(lr);
-    case 'rmsprop': return fusedRmsprop(lr);
-    case 'adadelta': return tf.train.adadelta(lr);
-  }
 }
 
 /**

@@ -12,6 +12,9 @@ import { tidyCheckpointFolder } from '../engine/checkpoints';
 import { ExperimentService } from './experiments';
 import { appVersion, workerFile } from '../paths';
 
+/** Where the core keeps its database by default, for faces that must name it before opening it. */
+export { DATABASE_FILE_NAME, defaultDatabasePath } from '../store/location';
+
 export interface AppContext {
   store: Store;
   supervisor: Supervisor;

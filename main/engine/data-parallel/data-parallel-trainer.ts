@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { appRoot } from '../../paths';
 import { Worker } from 'node:worker_threads';
-import { createOptimizer } from '../train';
+import { createOptimizer } from '../optimizers/create-optimizer';
 import { applyFlatGradients, flatSize, shardGradients } from './shard-step';
 import { trainingForward } from '../training-forward';
 import { APPLY, COMMAND, CONTROL_WORDS, DONE, EXIT, FAILED, GO, RUN, SAMPLES, type ReplicaInit, type ReplicaMessage } from './replica-protocol';

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from '../backend';
-import { createOptimizer } from '../train';
+import { createOptimizer } from '../optimizers/create-optimizer';
 import { applyFlatGradients, shardGradients } from './shard-step';
 import { trainingForward } from '../training-forward';
 import { APPLY, COMMAND, DONE, EXIT, FAILED, GO, SAMPLES, type ReplicaInit, type ReplicaMessage } from './replica-protocol';

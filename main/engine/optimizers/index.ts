@@ -3,3 +3,4 @@
 export { FusedAdamOptimizer, fusedAdam } from './fused-adam';
 export { FusedSGDOptimizer, fusedSgd } from './fused-sgd';
 export { FusedRMSPropOptimizer, fusedRmsprop } from './fused-rmsprop';
+export { createOptimizer } from './create-optimizer';

@@ -9,7 +9,7 @@ import { selectBackend } from '../../../main/engine/backend';
 import { fusedChainForward } from '../../../main/engine/fused-chain';
 import { buildModel } from '../../../main/engine/models/architectures';
 import { createDenseTrainer } from '../../../main/engine/dense-trainer/dense-trainer';
-import { createOptimizer } from '../../../main/engine/train';
+import { createOptimizer } from '../../../main/engine/optimizers/create-optimizer';
 import { expectClose, seededValues } from './cross-backend';
 
 const threadFile = path.resolve('dist/main/dense-trainer-thread.js');

@@ -9,7 +9,7 @@ import { categoricalCrossEntropy } from '../../../main/engine/losses';
 import { buildModel } from '../../../main/engine/models/architectures';
 import { createRng } from '../../../main/engine/rng';
 import { localStepRunner } from '../../../main/engine/step-runner';
-import { createOptimizer } from '../../../main/engine/train';
+import { createOptimizer } from '../../../main/engine/optimizers/create-optimizer';
 import { seededValues } from '../kernels/cross-backend';
 
 function stockLoss(pred: tf.Tensor2D, labels: Int32Array, classes: number) {
