@@ -8,12 +8,12 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell, utilityProcess } from 'electron';
 import { createAppContext, type AppContext } from './services/app-context';
 import { createHandlers } from './services/handlers';
-import { workerFile } from './paths';
+import { helperFile, workerFile } from './paths';
 import { guardAllWebContents, guardSession } from './electron/security';
 import { registerAppScheme, serveRenderer } from './electron/protocol';
 import { registerIpc, WindowRegistry } from './electron/ipc';
 import { forwardEvents } from './electron/ipc-events';
-import { utilityLauncher } from './electron/utility-launcher';
+import { utilityLauncher, type ChildProcessGone, type UtilityForkOptions } from './electron/utility-launcher';
 import { createMainWindow } from './electron/window';
 import { createMenuActions, menuTemplate } from './electron/menu';
 import { chooseFile, chooseFolder } from './electron/dialogs';
@@ -43,17 +43,20 @@ function openMainWindow(ctx: AppContext): BrowserWindow {
 async function start(): Promise<void> {
   guardSession(session.defaultSession);
   serveRenderer(protocol, rendererFolder());
+  // Training workers and the helper for heavy requests are utility processes: a crash or an
+  // out-of-memory there takes down neither the window nor the database.
+  const utilityProcesses = {
+    fork: (modulePath: string, args: string[], options: UtilityForkOptions) => utilityProcess.fork(modulePath, args, options),
+    onChildProcessGone: (listener: (details: ChildProcessGone) => void) => {
+      const relay = (_event: unknown, details: Electron.Details) => listener(details);
+      app.on('child-process-gone', relay);
+      return () => app.off('child-process-gone', relay);
+    },
+  };
   const ctx = createAppContext({
     databaseFile: desktopDatabaseFile(app.getPath('userData')),
-    launcher: utilityLauncher({
-      fork: (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
-      onChildProcessGone: (listener) => {
-        const relay = (_event: unknown, details: Electron.Details) => listener(details);
-        app.on('child-process-gone', relay);
-        return () => app.off('child-process-gone', relay);
-      },
-      workerFile: workerFile(),
-    }),
+    launcher: utilityLauncher({ ...utilityProcesses, workerFile: workerFile() }),
+    helperLauncher: utilityLauncher({ ...utilityProcesses, workerFile: helperFile(), serviceName: 'Transfer Lab helper' }),
   });
   context = ctx;
   const handlers = createHandlers(ctx, 'electron', {

@@ -21,6 +21,7 @@ const nodeEntries = {
   'main/index': 'main/index.ts',
   'main/cli': 'main/cli.ts',
   'main/worker': 'main/training/worker.ts',
+  'main/helper': 'main/training/helper-worker.ts',
   'main/data-parallel-replica': 'main/engine/data-parallel/replica.ts',
   'main/dense-trainer-thread': 'main/engine/dense-trainer/dense-trainer-thread.ts',
 };

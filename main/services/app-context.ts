@@ -10,7 +10,8 @@ import { RunJournal } from './run-journal';
 import { AppEvents } from './app-events';
 import { tidyCheckpointFolder } from '../engine/checkpoints';
 import { ExperimentService } from './experiments';
-import { appVersion, workerFile } from '../paths';
+import { appVersion, helperFile, workerFile } from '../paths';
+import { HelperClient, type HelperLauncher } from './helper-client';
 
 /** Where the core keeps its database by default, for faces that must name it before opening it. */
 export { DATABASE_FILE_NAME, defaultDatabasePath } from '../store/location';
@@ -20,6 +21,8 @@ export interface AppContext {
   supervisor: Supervisor;
   /** Every contract event, for every face to subscribe to. */
   events: AppEvents;
+  /** The long-lived helper process for heavy requests (summaries, predictions, previews). */
+  helper: HelperClient;
   experiments: ExperimentService;
   dataFolder: string;
   databaseFile: string;
@@ -30,6 +33,8 @@ export interface AppContextOptions {
   /** Database file; default <data folder>/transfer-lab.sqlite (TRANSFER_LAB_HOME overrides the folder). */
   databaseFile?: string;
   launcher?: WorkerLauncher;
+  /** How the helper process starts (utilityProcess in Electron); default child_process.fork. */
+  helperLauncher?: HelperLauncher;
   cancelGraceMs?: number;
   /** How often step progress reaches the faces, per run (default 100 ms). */
   stepIntervalMs?: number;
@@ -52,16 +57,19 @@ export function createAppContext(options: AppContextOptions = {}): AppContext {
   const journal = new RunJournal(store);
   const events = new AppEvents(options.stepIntervalMs);
   events.follow(supervisor, (event) => journal.record(event));
+  const helper = new HelperClient(options.helperLauncher ?? forkLauncher(helperFile()));
   const experiments = new ExperimentService({ store, supervisor, dataFolder, appVersion: appVersion() });
   return {
     store,
     supervisor,
     events,
+    helper,
     experiments,
     dataFolder,
     databaseFile,
     async close() {
       await supervisor.shutdown();
+      helper.close();
       events.close();
       store.close();
     },

@@ -1,24 +1,22 @@
 // What the Settings page and the wizard's first screen need to know about this install.
 import fs from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import os from 'node:os';
 import type { AppContext } from './app-context';
 import { appVersion, resourcesDir } from '../paths';
-import { ensureBackend } from './tfjs-runtime';
-import { environmentInfo } from '../engine/backend';
 import type { AppInfo } from '../../preload/contract';
 
 export async function appInfo(app: AppContext, mode: AppInfo['mode']) {
-  const backend = await ensureBackend();
-  const { os, arch, cpu, cpuCount, memoryBytes, nodeVersion } = environmentInfo();
+  // The backend that summaries and predictions use is the helper process's choice.
+  const backend = await app.helper.request('backend', {});
   return {
     appVersion: appVersion(),
-    tfjsVersion: tf.version.tfjs,
+    tfjsVersion: backend.tfjsVersion,
     dataFolder: app.dataFolder,
     databaseFile: app.databaseFile,
     platform: `${process.platform} ${process.arch}`,
     mode,
-    system: { os, arch, cpu, cpuCount, memoryBytes, nodeVersion },
+    system: systemInfo(),
     backend: { name: backend.name, skipped: backend.skipped },
     examples: exampleSpecs(),
   };
@@ -36,4 +34,17 @@ export function exampleSpecs(): { file: string; name: string; spec: unknown }[] 
       const spec = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { name?: string };
       return { file, name: spec.name ?? file, spec };
     });
+}
+
+/** The machine, as `transfer-lab doctor` and Settings show it. */
+function systemInfo(): AppInfo['system'] {
+  const cpus = os.cpus();
+  return {
+    os: `${os.type()} ${os.release()} (${process.platform})`,
+    arch: process.arch,
+    cpu: cpus[0]?.model.trim() || 'unknown',
+    cpuCount: cpus.length,
+    memoryBytes: os.totalmem(),
+    nodeVersion: process.versions.node,
+  };
 }

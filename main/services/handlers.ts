@@ -22,9 +22,8 @@ export interface NativeDialogs {
 
 export function createHandlers(app: AppContext, mode: 'electron' | 'browser' | 'cli', dialogs?: NativeDialogs): Handlers {
   const runs = new RunsService(app.store);
-  const models = new ModelsService(app.store);
-  const datasets = new DatasetsService(app.dataFolder, (p) =>
-    app.events.publish({ name: 'download-progress', payload: { name: p.name, file: p.file, received: p.received, total: p.total ?? null } }));
+  const models = new ModelsService(app.store, app.helper);
+  const datasets = new DatasetsService(app.dataFolder, app.helper, (p) => app.events.publish({ name: 'download-progress', payload: p }));
   return {
     'app.info': () => appInfo(app, mode),
     'datasets.preview': (a) => datasets.preview(a.dataset, a.seed ?? 42, a.perClass),
