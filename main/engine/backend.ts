@@ -8,11 +8,11 @@
 // resolve them ahead of time, and a missing one is an ordinary, catchable error both in the
 // CommonJS bundle and under vitest.
 import * as tf from '@tensorflow/tfjs';
-import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { registerWasmTrainingKernels } from './kernels';
+import { machineInfo, type MachineInfo } from './machine';
 
 export type BackendPreference = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -182,26 +182,11 @@ function errorMessage(err: unknown): string {
   return message.split('\n')[0];
 }
 
-export interface EnvironmentInfo {
-  os: string;
-  arch: string;
-  cpu: string;
-  cpuCount: number;
-  memoryBytes: number;
-  nodeVersion: string;
+export interface EnvironmentInfo extends MachineInfo {
   tfjsVersion: string;
 }
 
 /** The machine a run executes on, for recording beside its results. */
 export function environmentInfo(): EnvironmentInfo {
-  const cpus = os.cpus();
-  return {
-    os: `${os.type()} ${os.release()} (${process.platform})`,
-    arch: process.arch,
-    cpu: cpus[0]?.model.trim() || 'unknown',
-    cpuCount: cpus.length,
-    memoryBytes: os.totalmem(),
-    nodeVersion: process.versions.node,
-    tfjsVersion: tf.version.tfjs,
-  };
+  return { ...machineInfo(), tfjsVersion: tf.version.tfjs };
 }

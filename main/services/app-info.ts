@@ -1,10 +1,10 @@
 // What the Settings page and the wizard's first screen need to know about this install.
 import fs from 'node:fs';
 import path from 'node:path';
-import os from 'node:os';
 import type { AppContext } from './app-context';
 import { appVersion, resourcesDir } from '../paths';
 import type { AppInfo } from '../../preload/contract';
+import { machineInfo } from '../engine/machine';
 
 export async function appInfo(app: AppContext, mode: AppInfo['mode']) {
   // The backend that summaries and predictions use is the helper process's choice.
@@ -16,7 +16,7 @@ export async function appInfo(app: AppContext, mode: AppInfo['mode']) {
     databaseFile: app.databaseFile,
     platform: `${process.platform} ${process.arch}`,
     mode,
-    system: systemInfo(),
+    system: machineInfo(),
     backend: { name: backend.name, skipped: backend.skipped },
     examples: exampleSpecs(),
   };
@@ -36,15 +36,3 @@ export function exampleSpecs(): { file: string; name: string; spec: unknown }[] 
     });
 }
 
-/** The machine, as `transfer-lab doctor` and Settings show it. */
-function systemInfo(): AppInfo['system'] {
-  const cpus = os.cpus();
-  return {
-    os: `${os.type()} ${os.release()} (${process.platform})`,
-    arch: process.arch,
-    cpu: cpus[0]?.model.trim() || 'unknown',
-    cpuCount: cpus.length,
-    memoryBytes: os.totalmem(),
-    nodeVersion: process.versions.node,
-  };
-}

@@ -41,19 +41,19 @@ export function createHandlers(app: AppContext, mode: 'electron' | 'browser' | '
     'experiments.get': (a) => app.experiments.report(a.experimentId),
     'experiments.delete': (a) => ({ deleted: runs.deleteExperiment(a.experimentId, app.supervisor.running()) }),
     'experiments.running': () => ({ experimentIds: app.supervisor.running() }),
-    'runs.list': (a) => app.store.runs.list(a),
-    'runs.facets': () => ({ datasets: app.store.runs.datasetCounts(), tags: app.store.tags.counts() }),
+    'runs.list': (a) => runs.list(a),
+    'runs.facets': () => runs.facets(),
     'runs.trainMore': async (a) => started(await app.experiments.trainMore(a.runId, a.epochs)),
     'runs.resume': async (a) => started(await app.experiments.resume(a.runId)),
     'runs.get': (a) => runs.detail(a.runId),
     'runs.delete': (a) => ({ deleted: runs.deleteRun(a.runId) }),
-    'runs.tag': (a) => ({ tags: a.remove ? app.store.tags.remove(a.runId, a.tag) : app.store.tags.add(a.runId, a.tag) }),
+    'runs.tag': (a) => ({ tags: runs.tag(a.runId, a.tag, a.remove) }),
     'runs.note': (a) => {
-      app.store.runs.update(a.runId, { notes: a.notes });
+      runs.setNotes(a.runId, a.notes);
       return { ok: true as const };
     },
     'runs.rename': (a) => {
-      app.store.runs.update(a.runId, { name: a.name });
+      runs.rename(a.runId, a.name);
       return { ok: true as const };
     },
     'runs.compare': (a) => runs.compare(a.runIds),

@@ -1,5 +1,5 @@
 // The contract between the renderer and the application core: every call the renderer can
-// make and every event it can receive, with runtime schemas. Electron IPC (main/ipc.ts),
+// make and every event it can receive, with runtime schemas. Electron IPC (main/electron/ipc.ts),
 // browser mode (main/web/server.ts), the preload and the renderer's api.ts all derive
 // from this one object; nothing here is typed twice by hand.
 //

@@ -1,11 +1,9 @@
 // How the dense trainer's threads wait for each other: on Int32 control words in the shared
 // memory. A wait spins for up to 0.3 ms first, then sleeps in Atomics.wait. Steps of dense
 // models take about a millisecond and the other thread usually arrives within tens of
-// microseconds, while waking a sleeping thread (a futex) took ~0.1 ms here: measured on the
-// MLP, sleeping after ~20 µs of spinning made 2 threads slower than 1 (1.20 vs 0.96 ms per
-// step); spinning up to 1 ms made them 1.5× faster (0.63 ms), and 0.3 ms did as well (the
-// longest normal wait, the helper's between two steps, is under 0.1 ms) while wasting less
-// when the machine is busy and a thread is not running. Every wait gives up when any thread
+// microseconds, while waking a sleeping thread (a futex) costs far more; sleeping early made
+// two threads slower than one, and 0.3 ms of spinning keeps them fast while wasting little
+// when the machine is busy and a thread is not running (docs/benchmarks.md). Every wait gives up when any thread
 // has reported a failure, or when nothing happened for `stallMs` (a thread that died without
 // reporting, e.g. killed), so no thread can hang forever.
 import { CONTROL, FAILURE_BYTES, type DenseLayout } from './dense-layout';

@@ -1,10 +1,9 @@
 // How many of the dense trainer's threads work in each step. Results do not depend on it (a
 // batch is always cut into the same shards, summed in the same order), only speed does, and
-// which count is fastest depends on the machine's load at the moment: on this project's shared
-// 2-core machine two threads ran the MLP 1.5× faster than one most of the time, but for
-// minutes at a stretch, when the host did not run both cores together, 15 % slower, because
-// every step waits twice for the other thread (PyTorch slowed down in those minutes too).
-// So the coordinator times windows of steps, uses the faster count, and now and then
+// which count is fastest depends on the machine's load at the moment: two threads can be
+// faster than one most of the time and slower for minutes at a stretch, when the host does
+// not run both cores together, because every step waits twice for the other thread
+// (docs/benchmarks.md). So the coordinator times windows of steps, uses the faster count, and now and then
 // re-measures the other one.
 
 export interface ThreadPolicy {

@@ -2,9 +2,8 @@
 // (chain-steps.ts) as one tf.customGrad node on the wasm backend.
 // Why: under gradient recording model.apply runs each convolution as Conv2D, Add (bias) and
 // Relu, batch normalisation as ~10 kernels with ~20 more in its gradient, and the tape keeps
-// Identity copies of activations the size of the whole batch's feature maps. Profiled at
-// batch 64 on 32×32×3, those elementwise passes took ~10 of seed-cnn's 26 ms step and more
-// than half of small-cnn's 105 ms. Here a convolution is one FusedConv2D (bias and relu inside
+// Identity copies of activations the size of the whole batch's feature maps; those
+// elementwise passes took much of a step (docs/benchmarks.md). Here a convolution is one FusedConv2D (bias and relu inside
 // XNNPACK's kernel), batch normalisation (with a following relu) two C passes forward and two
 // backward (chain-ops.ts, kernels/batch-norm-wasm.ts). Only trainable weights are inputs, and
 // the backward pass stops at the first step with trainable weights. Same float32 operations up

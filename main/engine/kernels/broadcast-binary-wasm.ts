@@ -1,8 +1,8 @@
 // Add, Sub, Multiply and RealDiv for the wasm backend, wrapping the shipped kernels. When one
 // operand is a per-channel vector broadcast over the other (its shape, leading 1s dropped,
 // equals the other's trailing axes), the C SIMD kernel streams rows; the shipped kernels
-// compute a source index per element for any broadcast (small-cnn's batch norm: ~100 ms of
-// Multiply per step). Same-shape and every other case go to the shipped kernel unchanged.
+// compute a source index per element for any broadcast, which made small-cnn's batch norm
+// slow (docs/benchmarks.md). Same-shape and every other case go to the shipped kernel unchanged.
 import {
   Add,
   Multiply,

@@ -1,7 +1,7 @@
 // Conv2DBackpropInput for the wasm backend, wrapping the shipped kernel. For stride 1 (every
 // 3x3 'same' or 'valid' convolution in the built-in architectures) the input gradient is
 // itself a stride-1 convolution, which XNNPACK's Conv2D runs an order of magnitude faster
-// than the shipped backprop loop (small-cnn: ~150 ms of a ~500 ms step):
+// than the shipped backprop loop (docs/benchmarks.md):
 //   dx = conv2d(dy, W′, pads top′ = KH−1−top, bottom′ = KH−1−bottom, left′, right′ likewise)
 //   W′[kh, kw, co, ci] = W[KH−1−kh, KW−1−kw, ci, co]   (rotated 180°, channels swapped)
 // Strided convolutions keep the shipped kernel.

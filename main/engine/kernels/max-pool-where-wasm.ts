@@ -1,7 +1,7 @@
 // Max pooling for training on the wasm heap, used by the fused chain forward: the forward
 // records each output's winning input index (C max_pool_where), so the backward is a scatter
 // (max_pool_scatter) instead of MaxPoolGrad's second scan of the input and its windows.
-// Profiled on seed-cnn (batch 64): MaxPool 0.9 ms + MaxPoolGrad 2.4 ms per step before.
+// (What it saved: docs/benchmarks.md.)
 // Same values and the same gradient routing as tf.maxPool and our MaxPoolGrad.
 import * as tf from '@tensorflow/tfjs';
 import { heapOffset, heapOffsetInt32, simdKernels, type WasmBackend } from './wasm-heap';

@@ -2,15 +2,10 @@
 // every parameter, so a spreadsheet can sort and chart it. Built in the renderer from the
 // 'runs.compare' answer; the core's runs CSV is the list, this is the side-by-side.
 import type { Comparison } from '../../../preload/contract';
+import { csvField } from '../../../preload/contract/csv';
 import { METRICS, parameterText } from './comparison-metrics';
 
-/** Quotes fields that need it; neutralises text a spreadsheet would run as a formula. */
-export function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
+export { csvField };
 
 export function comparisonToCsv(comparison: Comparison): string {
   const header = ['run_id', 'name', 'experiment', 'role', 'status', ...METRICS.map((m) => m.key), ...comparison.parameters.map((p) => p.key)];

@@ -1,25 +1,14 @@
 // The one event stream: supervisor events reach every face as contract events, with
-// run-step throttled per run. FakeSupervisorEvents stands in for the supervisor's subscribe();
-// FakeWebContents for a face (an Electron window). Time is vitest's fake clock.
+// run-step throttled per run. FakeSupervisorEvents stands in for the supervisor's subscribe().
+// Time is vitest's fake clock.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { events, ipcChannel } from '../../../preload/contract';
+import { events } from '../../../preload/contract';
 import type { SupervisorEvent } from '../../../main/training/supervisor';
-import { WindowRegistry } from '../../../main/electron/ipc';
-import { forwardEvents } from '../../../main/electron/ipc-events';
 import { AppEvents } from '../../../main/services/app-events';
 
-/** FakeWebContents: a test double for Electron's WebContents; records what it was sent. */
-class FakeWebContents {
+/** A face that records what the stream delivers (an Electron window, an SSE client, the CLI). */
+class RecordingFace {
   sent: { name: string; payload: Record<string, unknown> }[] = [];
-  destroyed = false;
-  constructor(readonly id: number) {}
-  isDestroyed() {
-    return this.destroyed;
-  }
-  send(channel: string, message: { name: string; payload: Record<string, unknown> }) {
-    expect(channel).toBe(ipcChannel.event);
-    this.sent.push(message);
-  }
 }
 
 /** FakeSupervisorEvents: a test double for the supervisor's event stream. */
@@ -42,19 +31,17 @@ const step = (runId: string, n: number): SupervisorEvent => ({
 });
 
 let source: FakeSupervisorEvents;
-let window: FakeWebContents;
+let window: RecordingFace;
 let stream: AppEvents;
 let stop: () => void;
 
 beforeEach(() => {
   vi.useFakeTimers();
   source = new FakeSupervisorEvents();
-  window = new FakeWebContents(1);
-  const windows = new WindowRegistry();
-  windows.add(window);
+  window = new RecordingFace();
   stream = new AppEvents();
   stream.follow(source);
-  stop = forwardEvents(stream, windows);
+  stop = stream.subscribe((event) => window.sent.push(event));
 });
 afterEach(() => {
   stop();
