@@ -5,22 +5,12 @@ import * as tf from '@tensorflow/tfjs';
 import type { Split } from './datasets/dataset';
 import { sampleSize } from './datasets/dataset';
 
-export interface ClassMetrics {
-  className: string;
-  precision: number;
-  recall: number;
-  f1: number;
-  /** How many test samples truly belong to this class. */
-  support: number;
-}
+import type { ClassMetrics, Misclassified as ContractMisclassified } from '../../preload/contract/results';
 
-export interface Misclassified {
-  id: string;
-  actual: number;
-  predicted: number;
-  /** The model's probability for the predicted class. */
-  confidence: number;
-}
+// The shapes of per-class metrics and misclassified samples are declared once, in the contract.
+export type { ClassMetrics };
+/** The engine always knows the model's probability for its prediction. */
+export type Misclassified = ContractMisclassified & { confidence: number };
 
 export interface Evaluation {
   split: string;

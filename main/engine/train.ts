@@ -8,7 +8,7 @@ import type { Split } from './datasets/dataset';
 import { sampleSize } from './datasets/dataset';
 import type { TrainingSpec } from './spec';
 import { createRng, shuffledIndices, type Rng } from './rng';
-import { createStepRunner, planParallelism } from './step-runner';
+import { createStepRunner, planParallelism, type StepPlan } from './step-runner';
 import { createOptimizer } from './optimizers/create-optimizer';
 import type { PenaltyTerm } from './regularization';
 
@@ -83,6 +83,11 @@ export interface TrainOptions {
   replicaFile?: string;
   /** The built dense-trainer thread entry (default: beside the running bundle). */
   denseThreadFile?: string;
+  /**
+   * How steps are computed, when the caller has planned it already (the worker plans once,
+   * to record it in the run's notes); planned here from `threads` otherwise.
+   */
+  plan?: StepPlan;
 }
 
 export interface TrainResult {
@@ -215,7 +220,7 @@ export async function trainModel(
   const forward = options.forward ?? trainingForward(model);
   if (options.optimizerState && options.optimizerState.length > 0) await restoreOptimizerState(optimizer, options.optimizerState);
   const backend = tf.getBackend();
-  const plan = planParallelism(model, options.threads ?? 1, backend, { ...options, optimizer: training.optimizer, batchSize });
+  const plan = options.plan ?? planParallelism(model, options.threads ?? 1, backend, { ...options, optimizer: training.optimizer, batchSize });
   const runner = await createStepRunner(
     training,
     { model, optimizer, inputShape, numClasses, forward, penalty: options.penalty, penaltyTerms: options.penaltyTerms, augment: options.augment },

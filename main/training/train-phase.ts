@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Dataset } from '../engine/datasets/dataset';
+import type { Dataset, Split } from '../engine/datasets/dataset';
 import { trainModel, splitValidation, readOptimizerState, type EarlyStoppingState, type OptimizerStateEntry } from '../engine/train';
 import { evaluateModel } from '../engine/evaluate';
 import { saveModel, splitAtLayer } from '../engine/models';
@@ -12,7 +12,7 @@ import { planFeatureCache, cacheFrozenFeatures } from '../engine/feature-cache';
 import { createPenalty, type PenaltyContext } from '../engine/regularization';
 import { createAugmenter, describeAugmentation, isAugmentationOn } from '../engine/augmentation';
 import { checkpointSize, writeCheckpoint } from '../engine/checkpoints';
-import { planParallelism } from '../engine/step-runner';
+import { planParallelism, type StepPlan } from '../engine/step-runner';
 import { trainingThreads } from './training-threads';
 import type { DatasetSpec, RegularizationSpec, TrainingSpec } from '../engine/spec';
 import type { EnvironmentInfo, FromWorker, Job, PhasePlan } from './protocol';
@@ -53,12 +53,40 @@ export interface PhaseInput {
 }
 
 export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: PhaseInput): Promise<PhaseOutcome> {
-  const { report, job } = ctx;
+  const prepared = preparePhase(ctx, input);
+  reportStarted(ctx, plan, input, prepared);
+  let result;
+  try {
+    result = await trainEpochs(ctx, plan, input, prepared);
+  } finally {
+    prepared.penalty?.dispose();
+  }
+  if (result.cancelled) {
+    ctx.report({ type: 'phase-finished', runId: plan.runId, status: 'cancelled' });
+    return { model: input.model, cancelled: true };
+  }
+  await evaluateAndSave(ctx, plan, input);
+  return { model: input.model, cancelled: false };
+}
+
+/** Everything decided before the first step: the splits, caching, penalty, augmentation and the step plan. */
+interface PreparedPhase {
+  train: Split;
+  validation?: Split;
+  cachePlan: ReturnType<typeof planFeatureCache>;
+  /** With a cache, the layers above the cut, which are the ones that train. */
+  split?: ReturnType<typeof splitAtLayer>;
+  penalty?: ReturnType<typeof createPenalty>;
+  augment: ReturnType<typeof createAugmenter>;
+  threads: number;
+  stepPlan: StepPlan;
+  /** What the run's record says about how it trains. */
+  notes: string[];
+}
+
+function preparePhase(ctx: PhaseContext, input: PhaseInput): PreparedPhase {
   const { model, data, training } = input;
-  const inputShape = data.inputShape;
-  const numClasses = data.classNames.length;
-  const seed = job.spec.seed;
-  const { train, validation } = splitValidation(data.train, training.validationSplit, seed, inputShape);
+  const { train, validation } = splitValidation(data.train, training.validationSplit, ctx.job.spec.seed, data.inputShape);
   const notes = [...ctx.backendNotes];
   if (input.start) notes.push(input.start.note);
 
@@ -74,9 +102,10 @@ export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: Phas
   if (penalty) notes.push(penalty.description);
   const augment = createAugmenter(training.augmentation);
   const threads = trainingThreads();
-  // With a cache only the layers above the cut train: plan for that model.
+  // With a cache only the layers above the cut train: plan for that model. The plan is made
+  // once, here, and handed to the training loop.
   const split = cachePlan.cached ? splitAtLayer(model, cachePlan.cutLayer) : undefined;
-  notes.push(planParallelism(split?.rest ?? model, threads, tf.getBackend(), {
+  const stepPlan = planParallelism(split?.rest ?? model, threads, tf.getBackend(), {
     optimizer: training.optimizer,
     batchSize: Math.min(training.batchSize, train.y.length),
     penalty,
@@ -84,94 +113,94 @@ export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: Phas
     augment,
     optimizerState: input.start?.optimizerState,
     frozenPrefixCached: cachePlan.cached,
-  }).description);
+  });
+  notes.push(stepPlan.description);
+  return { train, validation, cachePlan, split, penalty, augment, threads, stepPlan, notes };
+}
 
-  report({
+/** Tells the supervisor the run has started and with what, so it is recorded before any step. */
+function reportStarted(ctx: PhaseContext, plan: PhasePlan, input: PhaseInput, prepared: PreparedPhase): void {
+  const { data, training } = input;
+  ctx.report({
     type: 'phase-started',
     runId: plan.runId,
     environment: ctx.environment,
     architecture: input.architecture,
-    hyperparams: { ...training, seed, ...input.extraHyperparams },
+    hyperparams: { ...training, seed: ctx.job.spec.seed, ...input.extraHyperparams },
     frozenLayers: input.frozenLayers,
     dataset: {
       description: data.description,
       classNames: data.classNames,
-      inputShape,
-      train: train.y.length,
-      validation: validation?.y.length ?? 0,
+      inputShape: data.inputShape,
+      train: prepared.train.y.length,
+      validation: prepared.validation?.y.length ?? 0,
       test: data.test.y.length,
     },
-    notes,
+    notes: prepared.notes,
     warnings: data.warnings,
   });
+}
 
+/** The epochs, each followed by its checkpoint; progress and metrics go to the supervisor. */
+async function trainEpochs(ctx: PhaseContext, plan: PhasePlan, input: PhaseInput, prepared: PreparedPhase) {
+  const { model, data, training } = input;
+  const { train, validation, cachePlan, penalty } = prepared;
   // With a cache, the layers above the cut train on precomputed features; they share the
   // full model's weights, so `model` is what gets checkpointed, evaluated and saved.
-  const cached = cachePlan.cached ? await cacheFrozenFeatures(model, cachePlan, { train, validation }, inputShape, split) : undefined;
+  const cached = cachePlan.cached ? await cacheFrozenFeatures(model, cachePlan, { train, validation }, data.inputShape, prepared.split) : undefined;
   const firstEpoch = input.start?.firstEpoch ?? 1;
   const plannedLastEpoch = firstEpoch + training.epochs - 1;
-  let result;
-  try {
-    result = await trainModel(
-      cached?.rest ?? model,
-      cached ? { train: cached.train, validation: cached.validation } : { train, validation },
-      training,
-      {
-        seed,
-        inputShape: cached?.featureShape ?? inputShape,
-        numClasses,
-        penalty: penalty?.value,
-        penaltyTerms: penalty?.terms,
-        augment,
-        firstEpoch,
-        optimizerState: input.start?.optimizerState,
-        threads,
-        earlyStopping: input.start?.earlyStopping,
-        callbacks: {
-          onStep: (progress) => report({ type: 'step', runId: plan.runId, progress }),
-          // The epoch is reported once its checkpoint is on disk, so the recorded history never
-          // runs ahead of the checkpoint: a crash in between leaves the checkpoint at most one
-          // epoch ahead, and that epoch's metrics are in the checkpoint (resume records them).
-          afterEpoch: async (end) => {
-            const written = await writeCheckpoint(
-              plan.runDir,
-              model,
-              {
-                epoch: end.metrics.epoch,
-                plannedLastEpoch,
-                metrics: end.metrics,
-                monitor: validation ? 'val_loss' : 'loss',
-                earlyStopping: end.earlyStopping,
-                optimizer: training.optimizer,
-              },
-              await readOptimizerState(end.optimizer),
-              end.improved,
-            );
-            for (const folder of written) {
-              report({ type: 'artifact', runId: plan.runId, kind: 'checkpoint', path: folder, sizeBytes: await checkpointSize(folder) });
-            }
-            report({ type: 'epoch', runId: plan.runId, metrics: end.metrics });
+  return trainModel(cached?.rest ?? model, cached ? { train: cached.train, validation: cached.validation } : { train, validation }, training, {
+    seed: ctx.job.spec.seed,
+    inputShape: cached?.featureShape ?? data.inputShape,
+    numClasses: data.classNames.length,
+    penalty: penalty?.value,
+    penaltyTerms: penalty?.terms,
+    augment: prepared.augment,
+    firstEpoch,
+    optimizerState: input.start?.optimizerState,
+    threads: prepared.threads,
+    plan: prepared.stepPlan,
+    earlyStopping: input.start?.earlyStopping,
+    callbacks: {
+      onStep: (progress) => ctx.report({ type: 'step', runId: plan.runId, progress }),
+      // The epoch is reported once its checkpoint is on disk, so the recorded history never
+      // runs ahead of the checkpoint: a crash in between leaves the checkpoint at most one
+      // epoch ahead, and that epoch's metrics are in the checkpoint (resume records them).
+      afterEpoch: async (end) => {
+        const written = await writeCheckpoint(
+          plan.runDir,
+          model,
+          {
+            epoch: end.metrics.epoch,
+            plannedLastEpoch,
+            metrics: end.metrics,
+            monitor: validation ? 'val_loss' : 'loss',
+            earlyStopping: end.earlyStopping,
+            optimizer: training.optimizer,
           },
-          shouldStop: ctx.isCancelled,
-        },
+          await readOptimizerState(end.optimizer),
+          end.improved,
+        );
+        for (const folder of written) {
+          ctx.report({ type: 'artifact', runId: plan.runId, kind: 'checkpoint', path: folder, sizeBytes: await checkpointSize(folder) });
+        }
+        ctx.report({ type: 'epoch', runId: plan.runId, metrics: end.metrics });
       },
-    );
-  } finally {
-    penalty?.dispose();
-  }
-  if (result.cancelled) {
-    report({ type: 'phase-finished', runId: plan.runId, status: 'cancelled' });
-    return { model, cancelled: true };
-  }
+      shouldStop: ctx.isCancelled,
+    },
+  });
+}
 
-  const evaluation = await evaluateModel(model, data.test, inputShape, data.classNames, 'test');
-  report({ type: 'evaluation', runId: plan.runId, evaluation });
-
+/** The test-set evaluation and the saved model, each reported as it is done. */
+async function evaluateAndSave(ctx: PhaseContext, plan: PhasePlan, input: PhaseInput): Promise<void> {
+  const { model, data } = input;
+  const evaluation = await evaluateModel(model, data.test, data.inputShape, data.classNames, 'test');
+  ctx.report({ type: 'evaluation', runId: plan.runId, evaluation });
   const modelDir = path.join(plan.runDir, 'model');
   await saveModel(model, modelDir);
-  report({ type: 'artifact', runId: plan.runId, kind: 'model', path: modelDir, sizeBytes: folderSize(modelDir) });
-  report({ type: 'phase-finished', runId: plan.runId, status: 'completed' });
-  return { model, cancelled: false };
+  ctx.report({ type: 'artifact', runId: plan.runId, kind: 'model', path: modelDir, sizeBytes: folderSize(modelDir) });
+  ctx.report({ type: 'phase-finished', runId: plan.runId, status: 'completed' });
 }
 
 function folderSize(dir: string): number {

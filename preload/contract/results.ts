@@ -219,6 +219,10 @@ export const experimentFinishedEventSchema = z.object({
   errorCode: errorCodeSchema.optional(),
 });
 
+/** One class's test metrics: declared here once; the engine computes them, the store keeps them. */
+export type ClassMetrics = z.infer<typeof classMetricsSchema>;
+/** A misclassified test sample (confidence: the probability the model gave its prediction). */
+export type Misclassified = z.infer<typeof misclassifiedSchema>;
 export type AppInfo = z.infer<typeof appInfoSchema>;
 export type DatasetPreview = z.infer<typeof datasetPreviewSchema>;
 export type EpochRow = z.infer<typeof epochRowSchema>;

@@ -92,7 +92,7 @@ export async function createDenseTrainer(
   if ('reason' in config) throw new Error(`dense trainer: ${config.reason}`);
   const steps = denseSteps(model)!;
   const module = sharedKernelsModule();
-  const layoutInput = {
+  const layout = layoutDenseTrainer({
     layers: steps.map((s) => ({ name: s.name, inputs: s.inputs, units: s.units, activation: s.activation, trainable: s.trainable, hasBias: s.hasBias })),
     classes: steps[steps.length - 1].units,
     threads: options.threads,
@@ -100,38 +100,112 @@ export async function createDenseTrainer(
     optimizer: config,
     epsilon: tf.backend().epsilon(),
     penalized: (options.penalty?.length ?? 0) > 0,
-  };
-  const layout = layoutDenseTrainer({ ...layoutInput, heapBase: sharedKernelsHeapBase() });
+    heapBase: sharedKernelsHeapBase(),
+  });
   const memory = createSharedMemory(layout.bytes);
   const { kernels } = sharedKernelsFor(module, memory);
   const views = sharedViews(memory.buffer);
   const control = controlBase(layout);
 
-  // Weights and optimizer state in.
-  const variables = steps.map((s) => s.weights());
-  const placements: StatePlacement[] = [];
-  steps.forEach((s, i) => {
-    const l = layout.layers[i];
-    const { kernel, bias } = variables[i];
-    views.f32.set(kernel.dataSync() as Float32Array, layout.weights / 4 + l.kernel);
-    if (bias) views.f32.set(bias.dataSync() as Float32Array, layout.weights / 4 + l.bias);
-    if (s.trainable) {
-      placements.push({ variable: kernel, offset: l.kernel });
-      if (bias) placements.push({ variable: bias, offset: l.bias });
-    }
-  });
+  const placements = copyWeightsIn(steps, layout, views.f32);
   if (layout.penalty) writePenalty(views.f32, layout.penalty, placements, options.penalty!);
   const stateViews = layout.state.map((at) => views.f32.subarray(at / 4, at / 4 + layout.trainableCount)) as [Float32Array, Float32Array];
   const powers: AdamPowers = readOptimizerInto(optimizer, config, placements, stateViews);
   let iterations = optimizer.iterations;
 
   const stallMs = options.stallMs ?? STALL_MS;
-  const threadFile = options.threadFile ?? defaultDenseThreadFile();
+  const threads = await startHelperThreads(options.threadFile ?? defaultDenseThreadFile(), { module, memory, layout });
+  const shard = new DenseShard(layout, kernels, views, 0);
+  const policy = options.policy ?? adaptiveThreadPolicy(layout.threads);
+  let stepNumber = 0;
+  let closed = false;
+
+  /** Copies the trained weights and optimizer state back into the model and optimizer. */
+  const sync = () => {
+    copyWeightsOut(steps, layout, views.f32);
+    writeOptimizerFrom(optimizer, config, placements, stateViews, iterations, powers);
+  };
+
+  return {
+    threads: layout.threads,
+    batchBuffer: {
+      x: views.f32.subarray(layout.batchX / 4, layout.batchX / 4 + layout.maxBatch * layout.inputSize),
+      y: views.i32.subarray(layout.batchY / 4, layout.batchY / 4 + layout.maxBatch),
+    },
+    step(x, y, n) {
+      if (closed) throw new Error('dense trainer: step after close');
+      loadBatch(layout, views, memory, x, y, n);
+      if (config.name === 'adam') {
+        // As tfjs's Adam: 1 − βᵗ from the float32 running powers (passed as reciprocals).
+        views.f32[layout.scalars / 4 + SCALAR.invBias1] = 1 / Math.fround(1 - powers.accBeta1);
+        views.f32[layout.scalars / 4 + SCALAR.invBias2] = 1 / Math.fround(1 - powers.accBeta2);
+      }
+      stepNumber += 1;
+      const active = policy.next();
+      const started = performance.now();
+      runStep(layout, views.i32, control, shard, stepNumber, active, n, stallMs);
+      policy.record(n, performance.now() - started);
+      iterations += 1;
+      if (config.name === 'adam') {
+        powers.accBeta1 = Math.fround(powers.accBeta1 * Math.fround(config.beta1));
+        powers.accBeta2 = Math.fround(powers.accBeta2 * Math.fround(config.beta2));
+      }
+      return readStepStats(layout, views.f64, active, n);
+    },
+    sync,
+    async close() {
+      if (closed) return;
+      closed = true;
+      sync();
+      views.i32[control + CONTROL.command] = COMMAND_EXIT;
+      publish(views.i32, control + CONTROL.step, stepWord(stepNumber + 1, layout.threads));
+      await stopHelperThreads(threads);
+    },
+  };
+}
+
+type SharedViews = ReturnType<typeof sharedViews>;
+
+/** Writes every layer's weights into the shared memory; answers where the trainable ones sit. */
+function copyWeightsIn(steps: NonNullable<ReturnType<typeof denseSteps>>, layout: DenseLayout, f32: Float32Array): StatePlacement[] {
+  const placements: StatePlacement[] = [];
+  steps.forEach((s, i) => {
+    const l = layout.layers[i];
+    const { kernel, bias } = s.weights();
+    f32.set(kernel.dataSync() as Float32Array, layout.weights / 4 + l.kernel);
+    if (bias) f32.set(bias.dataSync() as Float32Array, layout.weights / 4 + l.bias);
+    if (s.trainable) {
+      placements.push({ variable: kernel, offset: l.kernel });
+      if (bias) placements.push({ variable: bias, offset: l.bias });
+    }
+  });
+  return placements;
+}
+
+/** Assigns the trainable weights in the shared memory back to the model's variables. */
+function copyWeightsOut(steps: NonNullable<ReturnType<typeof denseSteps>>, layout: DenseLayout, f32: Float32Array): void {
+  steps.forEach((s, i) => {
+    if (!s.trainable) return;
+    const l = layout.layers[i];
+    const { kernel, bias } = s.weights();
+    const read = (at: number, v: tf.Variable) => tf.tidy(() => v.assign(tf.tensor(f32.slice(layout.weights / 4 + at, layout.weights / 4 + at + v.size), v.shape)));
+    read(l.kernel, kernel);
+    if (bias) read(l.bias, bias);
+  });
+}
+
+interface HelperThreads {
+  workers: Worker[];
+  exited: Promise<unknown>[];
+}
+
+/** Starts threads 1.. of the layout (thread 0 is the caller's) and waits until each is ready. */
+async function startHelperThreads(threadFile: string, shared: Omit<DenseThreadInit, 'thread'>): Promise<HelperThreads> {
   const workers: Worker[] = [];
   const exited: Promise<unknown>[] = [];
   try {
-    for (let t = 1; t < layout.threads; t++) {
-      const init: DenseThreadInit = { module, memory, layout, thread: t };
+    for (let t = 1; t < shared.layout.threads; t++) {
+      const init: DenseThreadInit = { ...shared, thread: t };
       const worker = new Worker(threadFile, { workerData: init });
       workers.push(worker);
       exited.push(new Promise((resolve) => worker.once('exit', resolve)));
@@ -144,100 +218,69 @@ export async function createDenseTrainer(
     await Promise.all(workers.map((w) => w.terminate()));
     throw err;
   }
+  return { workers, exited };
+}
 
-  const shard = new DenseShard(layout, kernels, views, 0);
-  const policy = options.policy ?? adaptiveThreadPolicy(layout.threads);
-  let stepNumber = 0;
-  let closed = false;
+/** Waits for each thread to exit after the exit command, terminating one that takes over 5 s. */
+async function stopHelperThreads({ workers, exited }: HelperThreads): Promise<void> {
+  await Promise.all(workers.map((w, i) => {
+    let timer: NodeJS.Timeout | undefined;
+    const stopped = new Promise<void>((resolve) => { timer = setTimeout(() => void w.terminate().then(() => resolve()), 5000); });
+    return Promise.race([exited[i], stopped]).finally(() => clearTimeout(timer));
+  }));
+}
 
-  const sync = () => {
-    steps.forEach((s, i) => {
-      if (!s.trainable) return;
-      const l = layout.layers[i];
-      const { kernel, bias } = s.weights();
-      const read = (at: number, v: tf.Variable) => tf.tidy(() => v.assign(tf.tensor(views.f32.slice(layout.weights / 4 + at, layout.weights / 4 + at + v.size), v.shape)));
-      read(l.kernel, kernel);
-      if (bias) read(l.bias, bias);
-    });
-    writeOptimizerFrom(optimizer, config, placements, stateViews, iterations, powers);
-  };
+/** Checks a batch and copies it into the shared batch buffer unless it is already there. */
+function loadBatch(layout: DenseLayout, views: SharedViews, memory: WasmMemory, x: Float32Array, y: Int32Array, n: number): void {
+  if (!(n >= 1 && n <= layout.maxBatch)) throw new Error(`dense trainer: batch of ${n} samples, expected 1..${layout.maxBatch}`);
+  if (y.length < n || x.length < n * layout.inputSize) throw new Error(`dense trainer: batch arrays hold fewer than ${n} samples of ${layout.inputSize} values`);
+  for (let i = 0; i < n; i++) {
+    if (!(y[i] >= 0 && y[i] < layout.classes)) throw new Error(`dense trainer: label ${y[i]} at row ${i} is outside 0..${layout.classes - 1}`);
+  }
+  if (x.buffer !== memory.buffer || x.byteOffset !== layout.batchX) views.f32.set(x.subarray(0, n * layout.inputSize), layout.batchX / 4);
+  if (y.buffer !== memory.buffer || y.byteOffset !== layout.batchY) views.i32.set(y.subarray(0, n), layout.batchY / 4);
+}
 
-  return {
-    threads: layout.threads,
-    batchBuffer: {
-      x: views.f32.subarray(layout.batchX / 4, layout.batchX / 4 + layout.maxBatch * layout.inputSize),
-      y: views.i32.subarray(layout.batchY / 4, layout.batchY / 4 + layout.maxBatch),
-    },
-    step(x, y, n) {
-      if (closed) throw new Error('dense trainer: step after close');
-      if (!(n >= 1 && n <= layout.maxBatch)) throw new Error(`dense trainer: batch of ${n} samples, expected 1..${layout.maxBatch}`);
-      if (y.length < n || x.length < n * layout.inputSize) throw new Error(`dense trainer: batch arrays hold fewer than ${n} samples of ${layout.inputSize} values`);
-      for (let i = 0; i < n; i++) {
-        if (!(y[i] >= 0 && y[i] < layout.classes)) throw new Error(`dense trainer: label ${y[i]} at row ${i} is outside 0..${layout.classes - 1}`);
-      }
-      if (x.buffer !== memory.buffer || x.byteOffset !== layout.batchX) views.f32.set(x.subarray(0, n * layout.inputSize), layout.batchX / 4);
-      if (y.buffer !== memory.buffer || y.byteOffset !== layout.batchY) views.i32.set(y.subarray(0, n), layout.batchY / 4);
-      const scalars = layout.scalars / 4;
-      if (config.name === 'adam') {
-        // As tfjs's Adam: 1 − βᵗ from the float32 running powers (passed as reciprocals).
-        views.f32[scalars + SCALAR.invBias1] = 1 / Math.fround(1 - powers.accBeta1);
-        views.f32[scalars + SCALAR.invBias2] = 1 / Math.fround(1 - powers.accBeta2);
-      }
-      stepNumber += 1;
-      const k = stepNumber;
-      const active = policy.next();
-      const started = performance.now();
-      shardTable(n, layout.threads).forEach(([from, count], s) => {
-        views.i32[control + threadWord(s, CONTROL.from)] = from;
-        views.i32[control + threadWord(s, CONTROL.count)] = count;
-      });
-      views.i32[control + CONTROL.batch] = n;
-      views.i32[control + CONTROL.command] = COMMAND_RUN;
-      publish(views.i32, control + CONTROL.step, stepWord(k, active));
-      try {
-        for (let s = 0; s < layout.threads; s += active) {
-          shard.gradients(s, views.i32[control + threadWord(s, CONTROL.from)], views.i32[control + threadWord(s, CONTROL.count)], n);
-        }
-        publish(views.i32, control + threadWord(0, CONTROL.gradientsDone), k);
-        for (let t = 1; t < active; t++) waitForValue(views.i32, layout, control + threadWord(t, CONTROL.gradientsDone), k, stallMs);
-        shard.update(active);
-        for (let t = 1; t < active; t++) waitForValue(views.i32, layout, control + threadWord(t, CONTROL.updateDone), k, stallMs);
-      } catch (err) {
-        reportFailure(views.i32, layout, err instanceof Error ? err.message : String(err));
-        throw err;
-      }
-      policy.record(n, performance.now() - started);
-      iterations += 1;
-      if (config.name === 'adam') {
-        powers.accBeta1 = Math.fround(powers.accBeta1 * Math.fround(config.beta1));
-        powers.accBeta2 = Math.fround(powers.accBeta2 * Math.fround(config.beta2));
-      }
-      // Summed loss over the batch: the shards' cross-entropy plus the penalty once per sample
-      // (the tfjs path's loss is the batch mean plus the penalty).
-      let lossSum = 0;
-      let correct = 0;
-      let penalty = 0;
-      for (let s = 0; s < layout.threads; s++) {
-        lossSum += views.f64[layout.stats / 8 + s * 8];
-        correct += views.f64[layout.stats / 8 + s * 8 + 1];
-      }
-      for (let t = 0; t < active; t++) penalty += views.f64[layout.stats / 8 + t * 8 + 2];
-      return { lossSum: lossSum + penalty * n, correct };
-    },
-    sync,
-    async close() {
-      if (closed) return;
-      closed = true;
-      sync();
-      views.i32[control + CONTROL.command] = COMMAND_EXIT;
-      publish(views.i32, control + CONTROL.step, stepWord(stepNumber + 1, layout.threads));
-      await Promise.all(workers.map((w, i) => {
-        let timer: NodeJS.Timeout | undefined;
-        const stopped = new Promise<void>((resolve) => { timer = setTimeout(() => void w.terminate().then(() => resolve()), 5000); });
-        return Promise.race([exited[i], stopped]).finally(() => clearTimeout(timer));
-      }));
-    },
-  };
+/**
+ * One step over all shards: publishes the shard table and the step word, computes this
+ * thread's shards, waits for the others' gradients, updates, and waits for their updates.
+ */
+function runStep(layout: DenseLayout, i32: Int32Array, control: number, shard: DenseShard, k: number, active: number, n: number, stallMs: number): void {
+  shardTable(n, layout.threads).forEach(([from, count], s) => {
+    i32[control + threadWord(s, CONTROL.from)] = from;
+    i32[control + threadWord(s, CONTROL.count)] = count;
+  });
+  i32[control + CONTROL.batch] = n;
+  i32[control + CONTROL.command] = COMMAND_RUN;
+  publish(i32, control + CONTROL.step, stepWord(k, active));
+  try {
+    for (let s = 0; s < layout.threads; s += active) {
+      shard.gradients(s, i32[control + threadWord(s, CONTROL.from)], i32[control + threadWord(s, CONTROL.count)], n);
+    }
+    publish(i32, control + threadWord(0, CONTROL.gradientsDone), k);
+    for (let t = 1; t < active; t++) waitForValue(i32, layout, control + threadWord(t, CONTROL.gradientsDone), k, stallMs);
+    shard.update(active);
+    for (let t = 1; t < active; t++) waitForValue(i32, layout, control + threadWord(t, CONTROL.updateDone), k, stallMs);
+  } catch (err) {
+    reportFailure(i32, layout, err instanceof Error ? err.message : String(err));
+    throw err;
+  }
+}
+
+/**
+ * Summed loss over the batch: the shards' cross-entropy plus the penalty once per sample
+ * (the tfjs path's loss is the batch mean plus the penalty), and the correct count.
+ */
+function readStepStats(layout: DenseLayout, f64: Float64Array, active: number, n: number): { lossSum: number; correct: number } {
+  let lossSum = 0;
+  let correct = 0;
+  let penalty = 0;
+  for (let s = 0; s < layout.threads; s++) {
+    lossSum += f64[layout.stats / 8 + s * 8];
+    correct += f64[layout.stats / 8 + s * 8 + 1];
+  }
+  for (let t = 0; t < active; t++) penalty += f64[layout.stats / 8 + t * 8 + 2];
+  return { lossSum: lossSum + penalty * n, correct };
 }
 
 /** Fills the per-float penalty coefficients and references from the terms. */

@@ -27,7 +27,7 @@ function tinySplit(count: number, seed: number) {
 
 const training: TrainingSpec = { epochs: 2, batchSize: 16, optimizer: 'adam', learningRate: 0.01, validationSplit: 0 };
 
-async function train(threads: number, arch: 'seed-cnn' | 'mlp' = 'seed-cnn') {
+async function train(threads: number, arch: 'seed-cnn' | 'mlp' = 'seed-cnn', plan?: ReturnType<typeof planParallelism>) {
   const model = buildModel(arch, inputShape, 3, 5);
   const result = await trainModel(model, { train: tinySplit(40, 1), validation: tinySplit(12, 2) }, training, {
     seed: 9,
@@ -36,6 +36,7 @@ async function train(threads: number, arch: 'seed-cnn' | 'mlp' = 'seed-cnn') {
     threads,
     replicaFile,
     denseThreadFile,
+    plan,
   });
   const weights = model.getWeights().map((w) => w.dataSync().slice());
   model.dispose();
@@ -44,6 +45,16 @@ async function train(threads: number, arch: 'seed-cnn' | 'mlp' = 'seed-cnn') {
 
 beforeAll(async () => {
   await selectBackend('wasm');
+});
+
+describe('the step plan', () => {
+  it('is made once by the caller and followed as given: a one-thread plan trains on one thread even when two are offered', async () => {
+    const oneThread = { kind: 'local' as const, threads: 1, workers: 0, description: 'training on one thread (planned by the caller)' };
+    const planned = await train(2, 'mlp', oneThread);
+    expect(planned.result.threads).toBe(1);
+    const unplanned = await train(2, 'mlp');
+    expect(unplanned.result.threads).toBe(2);
+  });
 });
 
 describe('trainModel on two threads', () => {
