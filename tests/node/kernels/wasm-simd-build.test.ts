@@ -1,5 +1,5 @@
 // The committed WebAssembly kernels (training-kernels-binary.ts, training-kernels.wasm) are
-// what training-kernels.c compiles to, and the module keeps off tfjs's heap (the build script
+// what the C kernel families (training-kernels/*.c, one translation unit) compile to, and the module keeps off tfjs's heap (the build script
 // rejects shadow-stack use and static data). Needs clang and wasm-ld; skipped without them
 // (CI uses the committed build).
 import { spawnSync } from 'node:child_process';
@@ -17,6 +17,21 @@ describe('wasm SIMD training kernels build', () => {
   it('the base64 module and the .wasm file are the same bytes', () => {
     const file = fs.readFileSync(path.join(root, 'main/engine/wasm-simd/training-kernels.wasm'));
     expect(Buffer.from(trainingKernelsWasmBase64, 'base64').equals(file)).toBe(true);
+  });
+
+  it('the C kernel families, in build order, export exactly what the committed module exports, in that order', () => {
+    // The build script concatenates the families, in the order it lists, into one translation unit.
+    const script = fs.readFileSync(path.join(root, 'scripts/build-wasm-kernels.sh'), 'utf8');
+    const order = /^families=\(([^)]*)\)$/m.exec(script)?.[1].trim().split(/\s+/) ?? [];
+    expect(order[0]).toBe('common');
+    const unit = { stdout: order.map((f) => fs.readFileSync(path.join(root, 'main/engine/wasm-simd/training-kernels', `${f}.c`), 'utf8')).join('') };
+    const declared = [...unit.stdout.matchAll(/^EXPORT\((\w+)\)$/gm)].map((m) => m[1]);
+    const bytes = fs.readFileSync(path.join(root, 'main/engine/wasm-simd/training-kernels.wasm'));
+    const exported = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).filter((e) => e.kind === 'function').map((e) => e.name);
+    expect(declared).toEqual(exported);
+    // Every family file is built, once.
+    const families = fs.readdirSync(path.join(root, 'main/engine/wasm-simd/training-kernels')).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2));
+    expect([...order].sort()).toEqual(families.sort());
   });
 
   it.skipIf(!hasClang)('the committed build matches a fresh build of training-kernels.c (Linux with clang and wasm-ld only: the committed build is Debian clang’s output)', () => {
