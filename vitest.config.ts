@@ -1,10 +1,12 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
-// Three test projects, all run by `npm test`:
-//  node  — main process, engine, store, CLI, worker processes (real SQLite, real training)
-//  dom   — Svelte components in happy-dom (Chart.js is stubbed there only)
-//  e2e   — the built renderer in Debian's Chromium, driven by playwright-core
+// Four test projects, all run by `npm test`:
+//  node     — main process, engine, store, CLI, worker processes (real SQLite, real training)
+//  dom      — Svelte components in happy-dom (Chart.js is stubbed there only)
+//  e2e      — the built renderer in Debian's Chromium, driven by playwright-core
+//  electron — the packaged desktop app (release/), driven by playwright-core's Electron
+//             support; skipped, saying why, where no packaged app exists (see the test)
 export default defineConfig({
   test: {
     globalSetup: ['tests/global-setup.ts'],
@@ -35,6 +37,16 @@ export default defineConfig({
           environment: 'node',
           include: ['tests/e2e/**/*.test.ts'],
           testTimeout: 180_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'electron',
+          environment: 'node',
+          include: ['tests/electron/**/*.test.ts'],
+          testTimeout: 300_000,
           hookTimeout: 120_000,
           fileParallelism: false,
         },

@@ -1,14 +1,15 @@
 // Electron entry point: the app's lifecycle only. Everything with a decision in it lives in
 // main/electron/ (tested under plain Node); this file connects it to Electron's objects.
-//   before ready: single-instance lock, sandbox for all renderers, app:// privileges,
-//                 security policy for every webContents created from now on;
+//   before ready: TRANSFER_LAB_HOME as userData, single-instance lock, sandbox for all
+//                 renderers, app:// privileges, security policy for every webContents;
 //   on ready:     serve dist/renderer on app://, open the core (store + supervisor with
 //                 utilityProcess workers), bind IPC, forward events, menu, window;
-//   on quit:      cancel training and close the database before the process ends.
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell, utilityProcess } from 'electron';
+//   on quit:      cancel training and close the database before the process ends (also on
+//                 a system shutdown and a Windows log-off: see electron/lifecycle.ts).
+import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, protocol, screen, session, shell, utilityProcess } from 'electron';
 import { createAppContext, type AppContext } from './services/app-context';
 import { createHandlers } from './services/handlers';
-import { helperFile, workerFile } from './paths';
+import { appManifest, helperFile, workerFile } from './paths';
 import { guardAllWebContents, guardSession } from './electron/security';
 import { registerAppScheme, serveRenderer } from './electron/protocol';
 import { registerIpc, WindowRegistry } from './electron/ipc';
@@ -18,11 +19,13 @@ import { createMainWindow } from './electron/window';
 import { createMenuActions, menuTemplate } from './electron/menu';
 import { chooseFile, chooseFolder } from './electron/dialogs';
 import { desktopDatabaseFile, preloadFile, rendererFolder, windowStateFile } from './electron/app-paths';
+import { claimSingleInstance, MainWindowSlot, QuitSequence } from './electron/lifecycle';
+import { buildWasSigned, offerUpdates, updateDecision } from './electron/updates';
 
 let context: AppContext | undefined;
-let mainWindow: BrowserWindow | null = null;
 const windows = new WindowRegistry();
-const cleanups: (() => void)[] = [];
+const mainWindow = new MainWindowSlot<BrowserWindow>(windows);
+const quitSequence = new QuitSequence(app);
 
 function openMainWindow(ctx: AppContext): BrowserWindow {
   const window = createMainWindow({
@@ -31,13 +34,9 @@ function openMainWindow(ctx: AppContext): BrowserWindow {
     stateFile: windowStateFile(ctx.dataFolder),
     workAreas: screen.getAllDisplays().map((d) => d.workArea),
   });
-  const contents = window.webContents;
-  windows.add(contents);
-  window.on('closed', () => {
-    windows.remove(contents);
-    if (mainWindow === window) mainWindow = null;
-  });
-  return window;
+  // Windows shutdown or log-off: no before-quit comes, and the process may end any moment.
+  window.on('session-end', () => quitSequence.sessionEnd());
+  return mainWindow.adopt(window);
 }
 
 async function start(): Promise<void> {
@@ -61,11 +60,10 @@ async function start(): Promise<void> {
   context = ctx;
   const handlers = createHandlers(ctx, 'electron', {
     // Dialogs belong to the window that asked; there is only ever one.
-    openFolder: async (purpose) => (mainWindow ? chooseFolder(dialog, mainWindow, purpose) : null),
-    openFile: async (kind) => (mainWindow ? chooseFile(dialog, mainWindow, kind) : null),
+    openFolder: async (purpose) => (mainWindow.current ? chooseFolder(dialog, mainWindow.current, purpose) : null),
+    openFile: async (kind) => (mainWindow.current ? chooseFile(dialog, mainWindow.current, kind) : null),
   });
-  cleanups.push(registerIpc(ipcMain, handlers, windows));
-  cleanups.push(forwardEvents(ctx.events, windows));
+  quitSequence.attach(ctx, registerIpc(ipcMain, handlers, windows), forwardEvents(ctx.events, windows));
   app.setAboutPanelOptions({ applicationName: 'Transfer Lab', applicationVersion: app.getVersion() });
   const actions = createMenuActions<BrowserWindow>({
     dialog,
@@ -73,42 +71,47 @@ async function start(): Promise<void> {
     showAbout: () => app.showAboutPanel(),
     handlers,
     dataFolder: ctx.dataFolder,
-    window: () => mainWindow,
+    window: () => mainWindow.current,
   });
   Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(actions, process.platform)));
-  mainWindow = openMainWindow(ctx);
+  openMainWindow(ctx);
+  // Linux (logind) and macOS: delay the shutdown while the app quits in order.
+  powerMonitor.on('shutdown', (...args: unknown[]) => quitSequence.systemShutdown(args[0] as { preventDefault(): void } | undefined));
+  checkForUpdates();
 }
 
-if (!app.requestSingleInstanceLock()) {
+function checkForUpdates(): void {
+  const decision = updateDecision({ packaged: app.isPackaged, platform: process.platform, signed: buildWasSigned(appManifest()), env: process.env });
+  if (!decision.check) {
+    console.log(`Transfer Lab: not checking for updates: ${decision.reason}`);
+    return;
+  }
+  const asker = {
+    ask: (options: Electron.MessageBoxOptions) => (mainWindow.current ? dialog.showMessageBox(mainWindow.current, options) : dialog.showMessageBox(options)),
+  };
+  // Loaded only here, so neither a checkout's `npm start` nor the CLI pulls it in.
+  import('electron-updater')
+    .then(({ autoUpdater }) => offerUpdates(autoUpdater, asker, app.getVersion()))
+    .catch((err: unknown) => console.warn('Transfer Lab: updates unavailable', err));
+}
+
+if (!claimSingleInstance(app)) {
   // Another Transfer Lab owns the database; it gets focus (second-instance) and we leave.
   app.quit();
 } else {
   app.enableSandbox();
   registerAppScheme(protocol);
   guardAllWebContents(app, shell);
-  app.on('second-instance', () => {
-    if (!mainWindow) return;
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
-  });
+  app.on('second-instance', () => mainWindow.focus());
   app.on('window-all-closed', () => {
     // macOS apps stay in the dock with no window; elsewhere closing the window quits.
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('activate', () => {
-    if (context && mainWindow === null) mainWindow = openMainWindow(context);
+    if (context && mainWindow.current === null && !quitSequence.quitting) openMainWindow(context);
   });
-  let closing = false;
-  app.on('before-quit', (event) => {
-    if (!context || closing) return;
-    // Cancel training (ask, then kill) and close the database, then quit for real.
-    event.preventDefault();
-    closing = true;
-    for (const cleanup of cleanups.splice(0)) cleanup();
-    const ctx = context;
-    context = undefined;
-    ctx.close().catch((err: unknown) => console.error('Transfer Lab: error while closing', err)).finally(() => app.quit());
-  });
+  // Cancel training (ask, then kill) and close the database, then quit for real.
+  app.on('before-quit', (event) => quitSequence.beforeQuit(event));
   app.whenReady().then(start).catch((err: unknown) => {
     console.error('Transfer Lab failed to start', err);
     dialog.showErrorBox('Transfer Lab failed to start', err instanceof Error ? err.message : String(err));

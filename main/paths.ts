@@ -38,7 +38,11 @@ export function resourcesDir(): string {
   return path.join(appRoot(), 'resources');
 }
 
+/** The app's package.json (in the packaged app, with what scripts/dist.mjs added to it). */
+export function appManifest(): { version: string; transferLabBuild?: { signed?: unknown } } {
+  return JSON.parse(fs.readFileSync(path.join(appRoot(), 'package.json'), 'utf8')) as { version: string };
+}
+
 export function appVersion(): string {
-  const { version } = JSON.parse(fs.readFileSync(path.join(appRoot(), 'package.json'), 'utf8')) as { version: string };
-  return version;
+  return appManifest().version;
 }

@@ -15,6 +15,7 @@ const external = [
   'sharp',
   '@tensorflow/*',
   'mnist',
+  'electron-updater',
 ];
 
 const nodeEntries = {
@@ -35,7 +36,7 @@ export async function buildMain({ quiet = false } = {}) {
   const common = {
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     format: 'cjs',
     sourcemap: 'linked',
     external,

@@ -1,6 +1,6 @@
-// `transfer-lab doctor`: which backends load here and why the others do not, versions,
-// and where the data lives — the first thing to run when something is off. All of it is
-// app.info, the same answer the Settings page shows.
+// `transfer-lab doctor`: which backends load here and why the others do not, the GPU
+// adapter, versions, and where the data lives — the first thing to run when something is
+// off. All of it is app.info, the same answer the Settings page shows.
 import { openCore } from './core-client';
 
 export async function doctorCommand(options: { db?: string }): Promise<number> {
@@ -15,6 +15,11 @@ export async function doctorCommand(options: { db?: string }): Promise<number> {
     out(`database     ${info.databaseFile}`);
     out(`backend      ${info.backend.name} (auto)`);
     for (const s of info.backend.skipped) out(`  skipped ${s.backend}: ${s.reason}`);
+    const adapter = info.backend.gpuAdapter;
+    if (adapter) {
+      out(`gpu adapter  ${adapter.vendor || '?'} / ${adapter.architecture || '?'} / ${adapter.description || adapter.device}${adapter.software ? ` (software: ${adapter.softwareReason})` : ''}`);
+      out(`  driver ${adapter.driver || 'not reported'}; maxBufferSize ${adapter.limits.maxBufferSize}, maxStorageBufferBindingSize ${adapter.limits.maxStorageBufferBindingSize}`);
+    }
     return 0;
   } finally {
     await core.close();

@@ -43,6 +43,11 @@ export class WindowRegistry {
     this.contents.delete(webContents.id);
   }
 
+  /** For a window that has closed: its webContents is destroyed and its id unreadable. */
+  removeId(id: number): void {
+    this.contents.delete(id);
+  }
+
   has(webContents: IpcWebContents): boolean {
     return this.contents.get(webContents.id) === webContents;
   }

@@ -1,5 +1,5 @@
-// The application menu: File (Import dataset…, Open data folder, Export model…), the
-// standard Edit/View/Window roles, and About. The template is a pure function of the
+// The application menu: File (Import dataset…, Open data folder, Export model…), Go (every
+// page, each with a keyboard shortcut), the standard Edit/View/Window roles, and About. The template is a pure function of the
 // actions, so it is tested without Electron; createMenuActions binds the actions to the
 // dialogs, the shell and the core.
 import type { MenuItemConstructorOptions } from 'electron';
@@ -14,7 +14,17 @@ export interface MenuActions {
   openDataFolder(): void;
   exportModel(): void;
   about(): void;
+  goTo(page: AppPage): void;
 }
+
+/** The app's pages, as the renderer's hash router names them, with their menu shortcuts. */
+export const APP_PAGES = [
+  { page: 'new', label: 'New Experiment', accelerator: 'CmdOrCtrl+1' },
+  { page: 'runs', label: 'Runs', accelerator: 'CmdOrCtrl+2' },
+  { page: 'compare', label: 'Compare', accelerator: 'CmdOrCtrl+3' },
+  { page: 'settings', label: 'Settings', accelerator: 'CmdOrCtrl+,' },
+] as const;
+export type AppPage = (typeof APP_PAGES)[number]['page'];
 
 export function menuTemplate(actions: MenuActions, platform: NodeJS.Platform, appName = 'Transfer Lab'): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
@@ -29,6 +39,10 @@ export function menuTemplate(actions: MenuActions, platform: NodeJS.Platform, ap
       mac ? { role: 'close' } : { role: 'quit' },
     ],
   };
+  const go: MenuItemConstructorOptions = {
+    label: 'Go',
+    submenu: APP_PAGES.map((p) => ({ id: `go-${p.page}`, label: p.label, accelerator: p.accelerator, click: () => actions.goTo(p.page) })),
+  };
   const about: MenuItemConstructorOptions = { id: 'about', label: `About ${appName}`, click: () => actions.about() };
   const template: MenuItemConstructorOptions[] = [];
   if (mac) {
@@ -37,7 +51,7 @@ export function menuTemplate(actions: MenuActions, platform: NodeJS.Platform, ap
       submenu: [about, { type: 'separator' }, { role: 'services' }, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, { role: 'quit' }],
     });
   }
-  template.push(file, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' });
+  template.push(file, go, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' });
   if (!mac) template.push({ role: 'help', submenu: [about] });
   return template;
 }
@@ -106,5 +120,9 @@ export function createMenuActions<W extends MenuWindow>(deps: MenuActionDeps<W>)
       else await showInfo(deps.dialog, window, 'Model exported', (response.result as { path: string }).path);
     }),
     about: () => deps.showAbout(),
+    // A new hash on the same page: the renderer's router switches pages without a reload.
+    goTo: (page) => {
+      deps.window()?.webContents.loadURL(`${APP_PAGE_URL}#/${page}`).catch((err: unknown) => log(`go to ${page} failed: ${String(err)}`));
+    },
   };
 }

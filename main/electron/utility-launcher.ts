@@ -7,6 +7,10 @@
 // only an exit code. Why it died ('oom', 'crashed', 'killed', …) comes from app's
 // 'child-process-gone' event, which names the process by serviceName, so each worker gets a
 // unique serviceName and its exit waits briefly for that event before being reported.
+// Electron drops the process's stderr listeners right after 'exit', so the tail kept is what
+// arrived before it; what the worker itself knew about its death comes over its parent port
+// (a 'failed' message, see worker.ts) and a V8 fatal error (out of memory) comes as the
+// process's own 'error' event, which is recorded here (unhandled, it would throw in main).
 import type { FromWorker, ToWorker } from '../training/protocol';
 import type { WorkerExit, WorkerHandle, WorkerLauncher } from '../training/launcher';
 
@@ -19,6 +23,7 @@ export interface UtilityChild {
   on(event: 'spawn', listener: () => void): unknown;
   on(event: 'exit', listener: (code: number) => void): unknown;
   on(event: 'message', listener: (message: unknown) => void): unknown;
+  on(event: 'error', listener: (type: string, location: string, report: string) => void): unknown;
 }
 
 export interface UtilityForkOptions {
@@ -88,6 +93,10 @@ export function utilityLauncher<In = ToWorker, Out = FromWorker>(options: Utilit
 class UtilityWorker<In, Out> implements WorkerHandle<In, Out> {
   private spawned = false;
   private exited = false;
+  /** kill() before 'spawn' does nothing in Electron: remembered and applied on 'spawn'. */
+  private killPending = false;
+  /** From the process's 'error' event: a V8 fatal error such as running out of heap. */
+  private fatalError?: string;
   private readonly queue: In[] = [];
   private stderrTail = '';
   private gone?: ChildProcessGone;
@@ -114,7 +123,15 @@ class UtilityWorker<In, Out> implements WorkerHandle<In, Out> {
     // Messages sent before the process is up are queued, not lost.
     child.on('spawn', () => {
       this.spawned = true;
+      if (this.killPending) {
+        this.queue.length = 0;
+        child.kill();
+        return;
+      }
       for (const message of this.queue.splice(0)) child.postMessage(message);
+    });
+    child.on('error', (type, location, report) => {
+      this.fatalError = describeFatalError(type, location, report);
     });
     child.on('exit', (code) => this.handleExit(code));
   }
@@ -139,7 +156,9 @@ class UtilityWorker<In, Out> implements WorkerHandle<In, Out> {
   }
 
   kill(): void {
-    if (!this.exited) this.child.kill();
+    if (this.exited) return;
+    if (this.spawned) this.child.kill();
+    else this.killPending = true;
   }
 
   private handleExit(code: number): void {
@@ -158,6 +177,17 @@ class UtilityWorker<In, Out> implements WorkerHandle<In, Out> {
     };
   }
 
+  /**
+   * The stderr tail plus what Electron said about the death (the 'error' event, the
+   * child-process-gone reason), so the run's error names the cause even with no stderr.
+   */
+  private tailWithCause(): string {
+    const lines = [this.stderrTail.replace(/\n$/, '')];
+    if (this.fatalError) lines.push(this.fatalError);
+    if (this.gone && this.gone.reason !== 'clean-exit') lines.push(`utility process gone: ${this.gone.reason} (exit code ${this.gone.exitCode})`);
+    return lines.filter((l) => l !== '').join('\n');
+  }
+
   private report(code: number): void {
     if (this.exit) return;
     this.stopListening();
@@ -166,8 +196,24 @@ class UtilityWorker<In, Out> implements WorkerHandle<In, Out> {
       code,
       signal: null,
       ...(this.gone && this.gone.reason !== 'clean-exit' ? { reason: this.gone.reason } : {}),
-      stderrTail: this.stderrTail,
+      stderrTail: this.tailWithCause(),
     };
     for (const listener of this.exitListeners.splice(0)) listener(this.exit);
   }
+}
+
+/**
+ * One line for a utility process's 'error' event: its type and V8's location, plus the
+ * event named in the diagnostic report (e.g. "Allocation failed - JavaScript heap out of
+ * memory") when the report is Node's JSON report.
+ */
+export function describeFatalError(type: string, location: string, report: string): string {
+  let event = '';
+  try {
+    const parsed = JSON.parse(report) as { header?: { event?: unknown } };
+    if (typeof parsed.header?.event === 'string') event = parsed.header.event;
+  } catch {
+    // Not JSON: the type and location are still worth reporting.
+  }
+  return `${type || 'FatalError'}: ${location}${event ? ` - ${event}` : ''}`;
 }

@@ -1,7 +1,8 @@
 // Picks the TensorFlow.js backend a training process runs on and records why faster ones
 // were passed over, so a run's record says what it actually ran on.
 //
-// Order for 'auto': tfjs-node-gpu → tfjs-node → wasm → cpu. The two native packages are
+// Order for 'auto': tfjs-node-gpu → webgpu (hardware adapters only; see webgpu.ts) →
+// tfjs-node → wasm → cpu. The two native TensorFlow packages are
 // optionalDependencies that often fail to install (no prebuilt binary for the platform), so
 // they are loaded at run time with an import() whose specifier is a variable: neither
 // esbuild (which keeps '@tensorflow/*' external anyway) nor TypeScript nor Vite tries to
@@ -13,8 +14,9 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { registerWasmTrainingKernels } from './kernels';
 import { machineInfo, type MachineInfo } from './machine';
+import { describeAdapterLine, loadWebgpu, WebgpuUnavailable, type GpuAdapterRecord } from './webgpu';
 
-export type BackendPreference = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendPreference = 'auto' | 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
 
 /** One candidate passed over, and why: "not installed" or "failed to load: <message>". */
 export interface SkippedBackend {
@@ -23,7 +25,7 @@ export interface SkippedBackend {
 }
 
 export interface BackendChoice {
-  /** The tfjs backend now active: 'tensorflow', 'wasm' or 'cpu'. */
+  /** The tfjs backend now active: 'tensorflow', 'webgpu', 'wasm' or 'cpu'. */
   name: string;
   requested: BackendPreference;
   /** Candidates tried before the chosen one, in order. Empty when the first one worked. */
@@ -33,6 +35,8 @@ export interface BackendChoice {
   threads?: number;
   /** Facts worth recording with a run, e.g. kernels this app supplies for the backend. */
   notes: string[];
+  /** The WebGPU adapter trained on (backend 'webgpu' only). */
+  gpuAdapter?: GpuAdapterRecord;
 }
 
 /** A specifically requested backend could not be used; the message names it and why. */
@@ -51,18 +55,22 @@ interface Candidate {
   preference: Exclude<BackendPreference, 'auto'>;
   /** The name the package registers with tfjs. */
   tfjsName: string;
-  /** Loads the package (registering its backend) and prepares it; throws if it cannot. */
-  load: () => Promise<void>;
+  /**
+   * Loads the package (registering its backend) and prepares it; throws if it cannot.
+   * `forced` is true when this backend was named rather than reached through 'auto'.
+   */
+  load: (forced: boolean) => Promise<void>;
 }
 
 const candidates: Candidate[] = [
   { preference: 'tensorflow-gpu', tfjsName: 'tensorflow', load: () => importOptional('@tensorflow/tfjs-node-gpu') },
+  { preference: 'webgpu', tfjsName: 'webgpu', load: loadWebgpuCandidate },
   { preference: 'tensorflow', tfjsName: 'tensorflow', load: () => importOptional('@tensorflow/tfjs-node') },
   { preference: 'wasm', tfjsName: 'wasm', load: loadWasm },
   { preference: 'cpu', tfjsName: 'cpu', load: async () => undefined },
 ];
 
-const autoOrder: BackendPreference[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const autoOrder: BackendPreference[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 
 /**
  * Makes the preferred backend active (for 'auto', the first that loads) and says what was
@@ -73,11 +81,12 @@ export async function selectBackend(preference: BackendPreference): Promise<Back
   if (preference !== 'auto' && !candidates.some((c) => c.preference === preference)) {
     throw new BackendUnavailableError(preference, `unknown backend; expected one of auto, ${autoOrder.join(', ')}`);
   }
+  quietNodeBackendBanner();
   const order = preference === 'auto' ? autoOrder : [preference];
   const skipped: SkippedBackend[] = [];
   for (const wanted of order) {
     const candidate = candidates.find((c) => c.preference === wanted)!;
-    const failure = await activate(candidate);
+    const failure = await activate(candidate, preference !== 'auto');
     if (failure === null) return describeChoice(candidate, preference, skipped);
     if (preference !== 'auto') throw new BackendUnavailableError(wanted, failure);
     skipped.push({ backend: wanted, reason: failure });
@@ -86,10 +95,23 @@ export async function selectBackend(preference: BackendPreference): Promise<Back
   throw new BackendUnavailableError('auto', skipped.map((s) => `${s.backend}: ${s.reason}`).join('; '));
 }
 
+/**
+ * tfjs's cpu backend prints "Hi, looks like you are running TensorFlow.js in Node.js. To
+ * speed things up dramatically, install our node backend…" the first time it holds a tensor.
+ * Here the app picks the backend itself and records why native TensorFlow was skipped, so
+ * the banner only repeats that in every worker's and the CLI's output. It is printed once per
+ * backend instance while `firstUse` is set (tfjs-backend-cpu 4.22, pinned in package.json);
+ * clearing that flag silences exactly this banner and no other tfjs warning.
+ */
+function quietNodeBackendBanner(): void {
+  const cpu = tf.findBackend('cpu') as { firstUse?: boolean } | null;
+  if (cpu && cpu.firstUse === true) cpu.firstUse = false;
+}
+
 /** Loads and switches to a candidate; returns null on success or the reason it failed. */
-async function activate(candidate: Candidate): Promise<string | null> {
+async function activate(candidate: Candidate, forced: boolean): Promise<string | null> {
   try {
-    await candidate.load();
+    await candidate.load(forced);
   } catch (err) {
     return describeLoadError(err);
   }
@@ -110,6 +132,10 @@ function describeChoice(candidate: Candidate, requested: BackendPreference, skip
     choice.notes.push('tfjs-backend-wasm runs single-threaded under Node (tfjs disables wasm threads there)');
     if (wasmKernelNames.length > 0) choice.notes.push(`kernels this app supplies or replaces for wasm: ${wasmKernelNames.join(', ')}`);
   }
+  if (candidate.preference === 'webgpu' && webgpuAdapter !== undefined) {
+    choice.gpuAdapter = webgpuAdapter;
+    choice.notes.push(`WebGPU adapter: ${describeAdapterLine(webgpuAdapter)}`);
+  }
   if (candidate.preference === 'cpu') {
     choice.threads = 1;
     choice.notes.push('the cpu backend is plain JavaScript: expect training to be slow');
@@ -120,6 +146,12 @@ function describeChoice(candidate: Candidate, requested: BackendPreference, skip
 /** Set once the wasm package is loaded; it only answers after the backend is initialised. */
 let readWasmThreads: () => number = () => 1;
 let wasmKernelNames: string[] = [];
+
+let webgpuAdapter: GpuAdapterRecord | undefined;
+
+async function loadWebgpuCandidate(forced: boolean): Promise<void> {
+  webgpuAdapter = await loadWebgpu(forced);
+}
 
 async function loadWasm(): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -161,6 +193,7 @@ class OptionalLoadError extends Error {
 }
 
 function describeLoadError(err: unknown): string {
+  if (err instanceof WebgpuUnavailable) return err.reason;
   if (err instanceof OptionalLoadError && isPackageMissing(err.original, err.specifier)) return 'not installed';
   return `failed to load: ${errorMessage(err)}`;
 }

@@ -21,6 +21,14 @@ export interface Evaluation {
   /** confusionMatrix[actual][predicted] = count. */
   confusionMatrix: number[][];
   misclassified: Misclassified[];
+  /**
+   * Per test sample, in split order: '1' when the prediction was right, '0' when wrong. Two
+   * models evaluated on the same split can be compared image by image (the paired bootstrap
+   * of the transfer gain); not stored, the supervisor uses it when the experiment ends.
+   */
+  correct?: string;
+  /** A fingerprint of the split's sample ids, so a pairing can check it pairs the same images. */
+  samplesKey?: string;
 }
 
 /** At most this many misclassified samples are kept (the UI shows a grid of them). */
@@ -86,6 +94,7 @@ export function evaluateProbabilities(
   let lossSum = 0;
   let correct = 0;
   const misclassified: Misclassified[] = [];
+  const correctFlags = new Array<string>(count);
   for (let i = 0; i < count; i++) {
     const row = probabilities.subarray(i * numClasses, (i + 1) * numClasses);
     let best = 0;
@@ -94,6 +103,7 @@ export function evaluateProbabilities(
     const actual = split.y[i];
     // Cross-entropy with the same clipping as tfjs-layers, so loss matches training's.
     lossSum += -Math.log(Math.min(Math.max(row[actual], 1e-7), 1 - 1e-7));
+    correctFlags[i] = best === actual ? '1' : '0';
     if (best === actual) correct += 1;
     else if (misclassified.length < MAX_MISCLASSIFIED) {
       misclassified.push({ id: split.ids[i], actual, predicted: best, confidence: row[best] });
@@ -108,7 +118,19 @@ export function evaluateProbabilities(
     perClass: perClassMetrics(matrix, classNames),
     confusionMatrix: matrix,
     misclassified,
+    correct: correctFlags.join(''),
+    samplesKey: samplesKey(split.ids),
   };
+}
+
+/** FNV-1a over the ids in order: equal keys mean (almost surely) the same samples in the same order. */
+export function samplesKey(ids: readonly string[]): string {
+  let hash = 0x811c9dc5;
+  for (const id of ids) {
+    for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+    hash = Math.imul(hash ^ 0x1f, 0x01000193);
+  }
+  return `${ids.length}:${(hash >>> 0).toString(16)}`;
 }
 
 export async function evaluateModel(

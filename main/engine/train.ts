@@ -11,6 +11,7 @@ import { createRng, shuffledIndices, type Rng } from './rng';
 import { createStepRunner, planParallelism, type StepPlan } from './step-runner';
 import { createOptimizer } from './optimizers/create-optimizer';
 import type { PenaltyTerm } from './regularization';
+import { assertWebgpuHealthy, raceWebgpuFault } from './webgpu';
 
 // Step progress and epoch metrics are declared once, in the contract, as the faces show them.
 import type { EpochMetrics, StepProgress } from '../../preload/contract/results';
@@ -261,7 +262,7 @@ export async function trainModel(
         const lastStepOfEpoch = step === stepsPerEpoch - 1;
         if (callbacks.onStep && (now - lastReport >= progressInterval || lastStepOfEpoch)) {
           lastReport = now;
-          const last = await runner.lastStep();
+          const last = await raceWebgpuFault(runner.lastStep());
           const elapsed = now - started;
           const totalSteps = training.epochs * stepsPerEpoch;
           callbacks.onStep({
@@ -277,13 +278,16 @@ export async function trainModel(
         }
         if (now - lastYield < YIELD_INTERVAL_MS && !lastStepOfEpoch) continue;
         await yieldToEventLoop();
+        // A lost GPU device or an out-of-memory error ends the run with that reason (webgpu only).
+        assertWebgpuHealthy();
         lastYield = performance.now();
         if (callbacks.shouldStop?.()) {
           cancelled = true;
           break;
         }
       }
-      const totals = await runner.takeTotals();
+      const totals = await raceWebgpuFault(runner.takeTotals());
+      assertWebgpuHealthy();
       if (cancelled) break;
       runner.sync();
       const trainSeconds = (performance.now() - epochStart) / 1000;
@@ -295,7 +299,7 @@ export async function trainModel(
         samplesPerSec: seen / trainSeconds,
       };
       if (data.validation && data.validation.y.length > 0) {
-        const val = await measure(model, data.validation, inputShape, numClasses);
+        const val = await raceWebgpuFault(measure(model, data.validation, inputShape, numClasses));
         metrics.valLoss = val.loss;
         metrics.valAccuracy = val.accuracy;
       }

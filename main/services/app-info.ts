@@ -17,7 +17,7 @@ export async function appInfo(app: AppContext, mode: AppInfo['mode']) {
     platform: `${process.platform} ${process.arch}`,
     mode,
     system: machineInfo(),
-    backend: { name: backend.name, skipped: backend.skipped },
+    backend: { name: backend.name, skipped: backend.skipped, ...(backend.gpuAdapter ? { gpuAdapter: backend.gpuAdapter } : {}) },
     examples: exampleSpecs(),
   };
 }

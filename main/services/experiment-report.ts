@@ -31,6 +31,9 @@ export function buildExperimentReport(store: Store, experimentId: string): Exper
             epochReachingBaseline: result.epochReachingBaseline ?? null,
             targetAccuracy: result.targetAccuracy,
             baselineAccuracy: result.baselineAccuracy,
+            reachedOn: result.reachedOn ?? null,
+            testCount: result.testCount ?? null,
+            interval: result.interval ?? null,
           }
         : null,
   };

@@ -204,6 +204,9 @@ class StoreWriter {
       baselineAccuracy: gain.baselineAccuracy,
       transferGain: gain.accuracyDelta,
       epochReachingBaseline: gain.epochReachingBaseline,
+      reachedOn: gain.reachedOn,
+      testCount: gain.testCount,
+      interval: gain.interval,
     });
   }
 }

@@ -18,6 +18,8 @@ const columns: { header: string; value: (r: Run) => unknown }[] = [
   { header: 'optimizer', value: (r) => r.hyperparams.optimizer ?? '' },
   { header: 'learning_rate', value: (r) => r.hyperparams.learningRate ?? '' },
   { header: 'test_accuracy', value: (r) => (r.testAccuracy === null ? '' : r.testAccuracy) },
+  // The experiment's gain (target − baseline test accuracy), on the run it describes: the target.
+  { header: 'transfer_gain', value: (r) => (r.role === 'target' && r.transferGain !== null ? r.transferGain : '') },
   { header: 'backend', value: (r) => r.environment?.backend ?? '' },
   { header: 'tags', value: (r) => r.tags.join(' ') },
   { header: 'parent_run', value: (r) => r.parentRunId ?? '' },

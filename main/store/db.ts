@@ -11,6 +11,8 @@ import { StoreError } from './store-error';
 import { isProcessAlive, isSameProcessAlive, processCommandLine, type ProcessIdentity } from './process-identity';
 
 export { isProcessAlive } from './process-identity';
+import { chooseSqliteBinding, isAbiMismatch } from './sqlite-binding';
+import { appRoot } from '../paths';
 
 export type { Database } from 'better-sqlite3';
 
@@ -28,10 +30,12 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
   const inMemory = file === ':memory:';
   if (!inMemory) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   let db: Database;
+  const binding = chooseSqliteBinding(appRoot);
   try {
-    db = new BetterSqlite3(file);
+    db = new BetterSqlite3(file, binding.nativeBinding ? { nativeBinding: binding.nativeBinding } : {});
   } catch (err) {
-    throw new StoreError('schema', `cannot open database ${file}: ${(err as Error).message}`);
+    const hint = isAbiMismatch(err) && binding.hint ? ` (${binding.hint})` : '';
+    throw new StoreError('schema', `cannot open database ${file}: ${(err as Error).message}${hint}`);
   }
   try {
     // busy_timeout first: switching to WAL needs a lock another process may hold briefly.

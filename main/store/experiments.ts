@@ -14,6 +14,12 @@ export interface TransferResult {
   transferGain: number | null;
   /** First epoch at which the target run reached the baseline's final accuracy; null if never. */
   epochReachingBaseline?: number | null;
+  /** The curve epochReachingBaseline compares (absent in results recorded before it was kept). */
+  reachedOn?: 'validation' | 'training';
+  /** Test images both models were evaluated on. */
+  testCount?: number;
+  /** 95 % paired-bootstrap interval of the gain over the test images. */
+  interval?: { low: number; high: number; level: number; resamples: number } | null;
 }
 
 export interface Experiment {

@@ -77,7 +77,9 @@ export class RunsRepository {
       VALUES (@id, @experimentId, @role, @parentRunId, @name, 'queued', @createdAt, @hyperparams,
         @frozenLayers, @environment, @dataset, @datasetName, @architecture, @ownerPid, @ownerStartedAt, @runDir, @notes)`);
     this.getStmt = db.prepare(`SELECT ${RUN_COLUMNS} FROM ${RUN_FROM} WHERE r.id = ?`);
-    this.prefixStmt = db.prepare(`SELECT id FROM runs WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 2`);
+    // A typed id matches the ids it starts, or (the short form the UI shows: the last 8
+    // characters) the ids it ends.
+    this.prefixStmt = db.prepare(`SELECT id FROM runs WHERE id LIKE @start ESCAPE '\\' OR id LIKE @end ESCAPE '\\' ORDER BY id LIMIT 2`);
     this.deleteStmt = db.prepare('DELETE FROM runs WHERE id = ?');
     for (const status of runStatuses) {
       const from = enteredFrom[status];
@@ -140,12 +142,16 @@ export class RunsRepository {
     return run;
   }
 
-  /** The full id of the one run whose id starts with `prefix` (for ids typed by hand). */
-  resolveId(prefix: string): string {
-    const clean = prefix.trim().toLowerCase();
-    if (clean === '') throw new StoreError('invalid', 'run id: expected an id or the start of one, got an empty string');
-    const ids = (this.prefixStmt.all(`${clean.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) as { id: string }[]).map((r) => r.id);
-    if (ids.length === 0) throw new StoreError('not-found', `no run id starts with "${clean}"`);
+  /**
+   * The full id of the one run whose id starts with `partial`, or ends with it (the short id
+   * the UI shows), for ids typed by hand.
+   */
+  resolveId(partial: string): string {
+    const clean = partial.trim().toLowerCase();
+    if (clean === '') throw new StoreError('invalid', 'run id: expected an id, its start or its short form, got an empty string');
+    const escaped = clean.replace(/[\\%_]/g, (c) => `\\${c}`);
+    const ids = (this.prefixStmt.all({ start: `${escaped}%`, end: `%${escaped}` }) as { id: string }[]).map((r) => r.id);
+    if (ids.length === 0) throw new StoreError('not-found', `no run id starts or ends with "${clean}"`);
     if (ids.length > 1 && ids[0] !== clean) throw new StoreError('invalid', `run id "${clean}" is ambiguous: type more characters`);
     return ids[0];
   }

@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { loadDataset, conformDataset } from '../engine/datasets';
-import { applyFreeze, getWeightsSnapshot, loadModel, resolveFrozenLayers } from '../engine/models';
+import { applyFreeze, readWeightsSnapshot, loadModel, resolveFrozenLayers } from '../engine/models';
 import { readCheckpoint, checkpointFolders, checkpointSize, existingCheckpointFolder } from '../engine/checkpoints';
 import type { RegularizationSpec } from '../engine/spec';
 import type { Continuation } from './protocol';
@@ -73,7 +73,7 @@ async function targetRegularization(spec: RegularizationSpec, head: 'replace' | 
   if (spec.kind !== 'l2-sp') return { spec };
   if (!continuation.sourceModelDir) throw new Error('continuing an L2-SP target run needs its source model, and none was found');
   const source = await loadModel(continuation.sourceModelDir);
-  const snapshot = getWeightsSnapshot(source);
+  const snapshot = await readWeightsSnapshot(source);
   source.dispose();
   return { spec, source: snapshot, newLayers: head === 'replace' ? ['head'] : [] };
 }

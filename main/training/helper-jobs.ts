@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { selectBackend, type BackendChoice } from '../engine/backend';
+import { probeWebgpuAdapter } from '../engine/webgpu';
 import { buildModel, loadModel, summarizeModel } from '../engine/models';
 import { loadDataset, previewDataset, type Dataset, type LoadOptions } from '../engine/datasets';
 import { imageToPngDataUrl } from '../engine/datasets/preview';
@@ -35,7 +36,9 @@ export class HelperJobs {
 
   async backend(_args: Args<'backend'>): Result<'backend'> {
     const choice = await this.ready();
-    return { name: choice.name, skipped: choice.skipped, tfjsVersion: tf.version.tfjs };
+    // The adapter 'auto' may have passed over (a software one) is worth naming too.
+    const gpuAdapter = choice.gpuAdapter ?? (await probeWebgpuAdapter());
+    return { name: choice.name, skipped: choice.skipped, tfjsVersion: tf.version.tfjs, ...(gpuAdapter ? { gpuAdapter } : {}) };
   }
 
   async summaryOfArchitecture({ architecture, inputShape, numClasses }: Args<'summaryOfArchitecture'>): Result<'summaryOfArchitecture'> {

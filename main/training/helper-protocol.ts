@@ -6,11 +6,12 @@ import type { ErrorCode } from '../../preload/contract/errors';
 import type { DatasetPreview } from '../../preload/contract/results';
 import type { ArchitectureName, DatasetSpec } from '../engine/spec';
 import type { ModelSummary } from '../engine/models';
+import type { GpuAdapterRecord } from '../engine/webgpu';
 
 /** Each request the helper answers: its arguments and its result. */
 export interface HelperMethods {
   /** The tfjs backend the helper chose (the one summaries and predictions use), and tfjs's version. */
-  backend: { args: Record<string, never>; result: { name: string; skipped: { backend: string; reason: string }[]; tfjsVersion: string } };
+  backend: { args: Record<string, never>; result: { name: string; skipped: { backend: string; reason: string }[]; tfjsVersion: string; gpuAdapter?: GpuAdapterRecord } };
   summaryOfArchitecture: { args: { architecture: ArchitectureName; inputShape: number[]; numClasses: number }; result: ModelSummary };
   summaryOfModel: { args: { modelDir: string }; result: ModelSummary };
   predict: {

@@ -5,6 +5,7 @@ import type { EpochMetrics, StepProgress } from '../engine/train';
 import type { Evaluation } from '../engine/evaluate';
 import type { RunRole } from './roles';
 import type { ErrorCode } from '../../preload/contract/errors';
+import type { GpuAdapterRecord } from '../engine/webgpu';
 
 export type { RunRole } from './roles';
 
@@ -59,7 +60,10 @@ export interface EnvironmentInfo {
   cpu: string;
   cpuCount: number;
   memoryBytes: number;
+  /** One line naming the GPU trained on (the WebGPU adapter), when there is one. */
   gpu?: string;
+  /** The WebGPU adapter in full (vendor, architecture, driver, limits), when training on 'webgpu'. */
+  gpuAdapter?: GpuAdapterRecord;
   nodeVersion: string;
 }
 

@@ -3,9 +3,10 @@
 // Runs inside the worker process; it talks only through `report`.
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, environmentInfo } from '../engine/backend';
+import { describeAdapterLine } from '../engine/webgpu';
 import { loadDataset, conformDataset } from '../engine/datasets';
 import { loadPretrained } from '../engine/downloads';
-import { buildModel, transferModel, resolveFrozenLayers, applyFreeze, loadModel, getWeightsSnapshot } from '../engine/models';
+import { buildModel, transferModel, resolveFrozenLayers, applyFreeze, loadModel, readWeightsSnapshot } from '../engine/models';
 import type { ExperimentSpec } from '../engine/spec';
 import type { EnvironmentInfo, Job, PhasePlan } from './protocol';
 import { trainPhase, type PhaseContext, type PhaseOutcome, type Report } from './train-phase';
@@ -24,6 +25,7 @@ export async function runJob(job: Job, report: Report, isCancelled: () => boolea
     backendSkipped: backend.skipped,
     tfjsVersion: tf.version.tfjs,
     appVersion: job.appVersion,
+    ...(backend.gpuAdapter ? { gpu: describeAdapterLine(backend.gpuAdapter), gpuAdapter: backend.gpuAdapter } : {}),
   };
   const ctx: PhaseContext = { job, report, isCancelled, environment, backendNotes: backend.notes };
   const spec = job.spec;
@@ -53,7 +55,7 @@ export async function runJob(job: Job, report: Report, isCancelled: () => boolea
 
   const transferred = transferModel(sourceModel, { numClasses: targetData.classNames.length, head: target.head, seed: spec.seed });
   // L2-SP pulls toward the weights as they are right after transfer, before any fine-tuning.
-  const sourceSnapshot = target.regularization.kind === 'l2-sp' ? getWeightsSnapshot(transferred) : undefined;
+  const sourceSnapshot = target.regularization.kind === 'l2-sp' ? await readWeightsSnapshot(transferred) : undefined;
   const frozen = resolveFrozenLayers(transferred, target.freeze);
   applyFreeze(transferred, frozen);
   const targetOutcome = await trainPhase(ctx, targetPhase, {

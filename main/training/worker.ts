@@ -62,4 +62,12 @@ for (const signal of ['SIGINT', 'SIGHUP', 'SIGBREAK'] as const) {
   }
 }
 
+// An error nothing caught would end the process with only a stack on stderr, which Electron
+// may stop reading once the process exits; tell the supervisor over the message channel first.
+process.on('uncaughtException', (err: unknown) => {
+  const error = err instanceof Error ? err : new Error(String(err));
+  process.stderr.write(`${error.stack ?? error.message}\n`);
+  send({ type: 'failed', message: `uncaught error in the training process: ${error.message}`, code: errorCodeOf(error) }, () => process.exit(1));
+});
+
 send({ type: 'ready', process: ownIdentity() });

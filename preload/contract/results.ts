@@ -20,6 +20,18 @@ export const finalRunStatuses: readonly RunStatus[] = ['completed', 'failed', 'c
 const runRole = runRoleSchema;
 const runStatus = runStatusSchema;
 
+/** A WebGPU adapter as the engine describes it (vendor, driver, limits; software or not). */
+export const gpuAdapterSchema = z.object({
+  vendor: z.string(),
+  architecture: z.string(),
+  device: z.string(),
+  description: z.string(),
+  driver: z.string(),
+  software: z.boolean(),
+  softwareReason: z.string().optional(),
+  limits: z.object({ maxBufferSize: z.number(), maxStorageBufferBindingSize: z.number() }),
+});
+
 export const appInfoSchema = z.object({
   appVersion: z.string(),
   tfjsVersion: z.string(),
@@ -30,7 +42,12 @@ export const appInfoSchema = z.object({
   mode: z.enum(['electron', 'browser', 'cli']),
   /** The machine, for diagnostics (`transfer-lab doctor`, Settings). */
   system: z.object({ os: z.string(), arch: z.string(), cpu: z.string(), cpuCount: z.number(), memoryBytes: z.number(), nodeVersion: z.string() }),
-  backend: z.object({ name: z.string(), skipped: z.array(z.object({ backend: z.string(), reason: z.string() })) }),
+  backend: z.object({
+    name: z.string(),
+    skipped: z.array(z.object({ backend: z.string(), reason: z.string() })),
+    /** The WebGPU adapter in use or, when 'auto' passed it over (a software one), the one found. */
+    gpuAdapter: gpuAdapterSchema.optional(),
+  }),
   examples: z.array(z.object({ file: z.string(), name: z.string(), spec: z.unknown() })),
 });
 
@@ -98,6 +115,12 @@ export const transferGainSchema = z.object({
   epochReachingBaseline: z.number().nullable(),
   targetAccuracy: z.number(),
   baselineAccuracy: z.number(),
+  /** The curve epochReachingBaseline compares; null in results recorded before it was kept. */
+  reachedOn: z.enum(['validation', 'training']).nullable(),
+  /** Test images both models were evaluated on (null: recorded before it was kept). */
+  testCount: z.number().nullable(),
+  /** 95 % paired-bootstrap interval of accuracyDelta over the test images. */
+  interval: z.object({ low: z.number(), high: z.number(), level: z.number(), resamples: z.number() }).nullable(),
 });
 
 export const experimentReportSchema = z.object({

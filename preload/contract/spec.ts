@@ -134,7 +134,7 @@ export const targetSchema = z.object({
   baseline: z.boolean().default(false),
 }).strict();
 
-export const backendNames = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const backendNames = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 
 export const experimentSpecSchema = z.object({
   name: z.string().min(1).max(200),

@@ -5,11 +5,14 @@ import { vi } from 'vitest';
 vi.mock('chart.js', () => {
   class Chart {
     static register(): void {}
+    /** The charts made so far, newest last, for tests that look at what a component drew. */
+    static made: Chart[] = [];
     data: unknown;
     options: unknown;
     constructor(_canvas: unknown, config: { data: unknown; options?: unknown }) {
       this.data = config.data;
       this.options = config.options;
+      Chart.made.push(this);
     }
     update(): void {}
     destroy(): void {}

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BackendUnavailableError, environmentInfo, selectBackend } from '../../main/engine/backend';
 import { registerWasmTrainingKernels } from '../../main/engine/kernels';
+import { probeWebgpuAdapter } from '../../main/engine/webgpu';
 
 // The native tfjs packages are optional dependencies; on this project's reference machines
 // they do not install. Tests that depend on their absence say so and skip where present.
@@ -16,19 +17,22 @@ function installed(pkg: string): boolean {
   }
 }
 const nativeAbsent = !installed('@tensorflow/tfjs-node') && !installed('@tensorflow/tfjs-node-gpu');
+// 'auto' takes a hardware WebGPU adapter before wasm; CI and the reference machines have none.
+const hardwareGpu = (await probeWebgpuAdapter())?.software === false;
 
 describe('selectBackend', () => {
   afterAll(async () => {
     await tf.setBackend('wasm');
   });
 
-  it.skipIf(!nativeAbsent)('auto picks wasm and records both native packages as not installed', async () => {
+  it.skipIf(!nativeAbsent || hardwareGpu)('auto picks wasm and records why the native packages and webgpu were skipped', async () => {
     const choice = await selectBackend('auto');
     expect(choice.name).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
     expect(choice.requested).toBe('auto');
     expect(choice.skipped).toEqual([
       { backend: 'tensorflow-gpu', reason: 'not installed' },
+      { backend: 'webgpu', reason: expect.stringMatching(/^(no WebGPU adapter|only a software adapter was found)/) },
       { backend: 'tensorflow', reason: 'not installed' },
     ]);
     expect(choice.tfjsVersion).toBe(tf.version.tfjs);
@@ -64,7 +68,7 @@ describe('selectBackend', () => {
   });
 
   it('rejects an unknown backend name', async () => {
-    await expect(selectBackend('webgpu' as never)).rejects.toThrow(/backend 'webgpu' is unavailable: unknown backend/);
+    await expect(selectBackend('vulkan' as never)).rejects.toThrow(/backend 'vulkan' is unavailable: unknown backend/);
   });
 
   it('registers the wasm training kernels once, however often it runs', async () => {

@@ -83,13 +83,34 @@ describe('contract answers from the real core', () => {
     expect(finished?.name === 'experiment-finished' && finished.payload.transferGain?.accuracyDelta).toBe(report.transferGain?.accuracyDelta);
   });
 
-  it('the runs list CSV holds the runs with a header', async () => {
+  it('the runs list CSV holds the runs with a header, and the gain on the target run', async () => {
     const { csv } = (await ok('runs.exportCsv', {})) as { csv: string };
     // A UTF-8 byte-order mark first, so Excel shows non-ASCII names.
     expect(csv.startsWith('\ufeffid,experiment,')).toBe(true);
     const lines = csv.slice(1).trim().split('\r\n');
-    expect(lines[0].split(',')).toContain('test_accuracy');
+    const header = lines[0].split(',');
+    expect(header).toContain('test_accuracy');
     expect(lines).toHaveLength(4);
+    const report = (await ok('experiments.get', { experimentId })) as { transferGain: { accuracyDelta: number } };
+    // Fields may be quoted (names hold commas): split outside quotes only.
+    const fields = (line: string) => [...line.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map((m) => m[1]);
+    const cell = (line: string, name: string) => fields(line)[header.indexOf(name)];
+    const target = lines.slice(1).find((l) => cell(l, 'role') === 'target')!;
+    expect(Number(cell(target, 'transfer_gain'))).toBeCloseTo(report.transferGain.accuracyDelta, 10);
+    expect(lines.slice(1).filter((l) => cell(l, 'role') !== 'target').map((l) => cell(l, 'transfer_gain'))).toEqual(['', '']);
+  });
+
+  it('the transfer gain comes with the test-set size and a paired 95 % interval around it', async () => {
+    const report = (await ok('experiments.get', { experimentId })) as {
+      runs: { role: string; evaluation: { accuracy: number } | null }[];
+      transferGain: { accuracyDelta: number; testCount: number; reachedOn: string; interval: { low: number; high: number; level: number } };
+    };
+    const gain = report.transferGain;
+    expect(gain.testCount).toBeGreaterThan(0);
+    expect(gain.reachedOn).toBe('validation');
+    expect(gain.interval.level).toBe(0.95);
+    expect(gain.interval.low).toBeLessThanOrEqual(gain.accuracyDelta);
+    expect(gain.interval.high).toBeGreaterThanOrEqual(gain.accuracyDelta);
   });
 
   it('predicts on an uploaded image and exports the model', async () => {

@@ -6,6 +6,6 @@ export { resolveFrozenLayers, applyFreeze, isFrozenPrefix } from './freeze';
 export { splitAtLayer, type SplitModel } from './split-model';
 export { transferModel, reinitialisedCopy, type TransferOptions } from './head';
 export { saveModel, loadModel, MODEL_JSON_FILE, WEIGHTS_FILE, type SavedModelFiles } from './io';
-export { getWeightsSnapshot, weightKey } from './weights-snapshot';
+export { getWeightsSnapshot, readWeightsSnapshot, weightKey } from './weights-snapshot';
 export { headLayer, headUnits, layerNames } from './layer-stack';
 export { ModelError } from './model-error';

@@ -11,7 +11,19 @@ export function weightKey(weight: tf.LayerVariable): string {
   return weight.originalName;
 }
 
-/** Values of every weight (trainable or not) by weightKey. The arrays are copies. */
+/**
+ * Values of every weight (trainable or not) by weightKey, read without blocking: the only way
+ * on the webgpu backend, which cannot read a GPU buffer synchronously under Node.
+ */
+export async function readWeightsSnapshot(model: tf.LayersModel): Promise<Map<string, Float32Array>> {
+  const snapshot = new Map<string, Float32Array>();
+  for (const weight of model.weights) {
+    snapshot.set(weightKey(weight), Float32Array.from(await weight.read().data()));
+  }
+  return snapshot;
+}
+
+/** Values of every weight (trainable or not) by weightKey. The arrays are copies. Host backends only (see readWeightsSnapshot). */
 export function getWeightsSnapshot(model: tf.LayersModel): Map<string, Float32Array> {
   const snapshot = new Map<string, Float32Array>();
   for (const weight of model.weights) {

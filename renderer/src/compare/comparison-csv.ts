@@ -7,8 +7,12 @@ import { METRICS, parameterText } from './comparison-metrics';
 
 export { csvField };
 
+/** The identity columns every row starts with; a parameter of the same name is not repeated. */
+const IDENTITY = ['run_id', 'name', 'experiment', 'role', 'status'];
+
 export function comparisonToCsv(comparison: Comparison): string {
-  const header = ['run_id', 'name', 'experiment', 'role', 'status', ...METRICS.map((m) => m.key), ...comparison.parameters.map((p) => p.key)];
+  const parameters = comparison.parameters.map((p, index) => ({ ...p, index })).filter((p) => !IDENTITY.includes(p.key));
+  const header = [...IDENTITY, ...METRICS.map((m) => m.key), ...parameters.map((p) => p.key)];
   const lines = [header.map(csvField).join(',')];
   comparison.runs.forEach((detail, i) => {
     const { run } = detail;
@@ -20,7 +24,7 @@ export function comparisonToCsv(comparison: Comparison): string {
       run.status,
       // Raw numbers (fractions, milliseconds), not display text, so spreadsheets can compute.
       ...METRICS.map((m) => m.value(detail)),
-      ...comparison.parameters.map((p) => parameterText(p.values[i] ?? '')),
+      ...parameters.map((p) => parameterText(p.values[i] ?? '')),
     ];
     lines.push(fields.map(csvField).join(','));
   });

@@ -2,7 +2,7 @@
 // run is best on it (higher accuracy, lower loss, shorter duration). Pure, so the page and
 // the CSV export read the same numbers.
 import type { RunDetail } from '../../../preload/contract';
-import { duration, percent } from '../components/format';
+import { duration, percent, points } from '../components/format';
 import { formatMetric } from '../history/display-format';
 
 export interface MetricRow {
@@ -43,6 +43,13 @@ export const METRICS: readonly MetricDefinition[] = [
   { key: 'final_loss', label: 'Final train loss', better: 'lower', format: formatMetric, value: (r) => lastEpochValue(r, 'loss') },
   { key: 'final_val_accuracy', label: 'Final validation accuracy', better: 'higher', format: (v) => percent(v), value: (r) => lastEpochValue(r, 'valAccuracy') },
   { key: 'final_val_loss', label: 'Final validation loss', better: 'lower', format: formatMetric, value: (r) => lastEpochValue(r, 'valLoss') },
+  {
+    key: 'transfer_gain',
+    label: 'Transfer gain (target − baseline test accuracy)',
+    better: 'higher',
+    format: (v) => (v === null ? '—' : points(v)),
+    value: (r) => (r.run.role === 'target' ? r.run.transferGain : null),
+  },
   { key: 'duration_ms', label: 'Duration', better: 'lower', format: duration, value: runDuration },
 ];
 
@@ -53,10 +60,21 @@ export function bestIndices(values: readonly (number | null)[], better: 'higher'
   return values.flatMap((v, i) => (v === target ? [i] : []));
 }
 
+/**
+ * Whether the runs' numbers can be ranked: only runs on the same data are. Accuracy on
+ * digits and accuracy on shapes are different questions, so no "best" is marked across them.
+ */
+export function sameDataset(runs: readonly RunDetail[]): boolean {
+  return new Set(runs.map((r) => JSON.stringify(r.run.dataset ?? r.run.datasetName ?? null))).size <= 1;
+}
+
 export function metricRows(runs: readonly RunDetail[]): MetricRow[] {
+  const comparable = sameDataset(runs);
   return METRICS.map((m) => {
     const values = runs.map(m.value);
-    return { key: m.key, label: m.label, values, best: bestIndices(values, m.better), better: m.better, format: m.format };
+    // Duration is comparable across data; the metrics measured on the data are not.
+    const rank = comparable || m.key === 'duration_ms';
+    return { key: m.key, label: m.label, values, best: rank ? bestIndices(values, m.better) : [], better: m.better, format: m.format };
   }).filter((row) => row.values.some((v) => v !== null));
 }
 

@@ -20,3 +20,29 @@ function hashId(id: string): number {
 export function runColor(runId: string): string {
   return RUN_PALETTE[hashId(runId) % RUN_PALETTE.length];
 }
+
+/**
+ * Colours for runs shown together: each keeps its own colour (runColor) unless an earlier
+ * run in the list already has it; then it takes the next palette colour no one uses, so two
+ * runs on one chart never share a colour. With more runs than colours, colours repeat.
+ */
+export function distinctRunColors(runIds: readonly string[]): Map<string, string> {
+  const colors = new Map<string, string>();
+  const used = new Set<string>();
+  for (const id of runIds) {
+    let color = runColor(id);
+    if (used.has(color)) {
+      const start = RUN_PALETTE.indexOf(color as (typeof RUN_PALETTE)[number]);
+      for (let k = 1; k < RUN_PALETTE.length; k++) {
+        const next = RUN_PALETTE[(start + k) % RUN_PALETTE.length];
+        if (!used.has(next)) {
+          color = next;
+          break;
+        }
+      }
+    }
+    colors.set(id, color);
+    used.add(color);
+  }
+  return colors;
+}

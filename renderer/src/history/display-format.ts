@@ -38,19 +38,6 @@ export function formatDateTime(epochMs: number | null | undefined): string {
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** A compact date for dense tables: "14:05" today, "Nov 7 14:05" this year, "2025-11-07" before. */
-export function formatShortDate(epochMs: number | null | undefined, now = Date.now()): string {
-  if (!isShowableTime(epochMs)) return MISSING;
-  const d = new Date(epochMs);
-  const today = new Date(now);
-  const time = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-  if (d.getFullYear() !== today.getFullYear()) return formatDateTime(epochMs).slice(0, 10);
-  if (d.getMonth() === today.getMonth() && d.getDate() === today.getDate()) return time;
-  return `${MONTHS[d.getMonth()]} ${d.getDate()} ${time}`;
-}
-
 /** "1–50 of 10,000" (an en dash); "0 of 0" for an empty list. */
 export function formatPageRange(offset: number, rowsOnPage: number, total: number): string {
   if (total === 0 || rowsOnPage === 0) return `0 of ${count(total)}`;

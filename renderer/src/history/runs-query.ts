@@ -77,3 +77,44 @@ export function ariaSort(state: Pick<RunsListState, 'sort' | 'order'>, column: R
 export function groupsByLineage(state: Pick<RunsListState, 'sort'>): boolean {
   return state.sort === 'createdAt' || state.sort === 'experimentName';
 }
+
+const SORT_KEYS: readonly RunSortKey[] = ['createdAt', 'startedAt', 'endedAt', 'status', 'role', 'name', 'architecture', 'datasetName', 'testAccuracy', 'experimentName', 'duration', 'transferGain'];
+
+/**
+ * The list's filters and sort as URL parameters (#/runs?status=failed&sort=testAccuracy),
+ * so a reload or a shared link shows the same list. Defaults are left out.
+ */
+export function listStateToParams(state: RunsListState): string {
+  const initial = initialListState();
+  const params = new URLSearchParams();
+  for (const key of ['text', 'status', 'role', 'tag', 'dataset', 'sort', 'order', 'limit', 'offset'] as const) {
+    const value = key === 'text' || key === 'tag' ? state[key].trim() : state[key];
+    if (value !== initial[key]) params.set(key, String(value));
+  }
+  return params.toString();
+}
+
+/** The list state a URL's parameters describe; anything missing or invalid is the default. */
+export function listStateFromParams(params: URLSearchParams): RunsListState {
+  const state = initialListState();
+  const text = (key: string) => (params.get(key) ?? '').slice(0, 200);
+  const whole = (key: string, min: number) => {
+    const n = Number(params.get(key));
+    return Number.isInteger(n) && n >= min ? n : null;
+  };
+  state.text = text('text');
+  state.tag = text('tag');
+  state.dataset = text('dataset');
+  const status = params.get('status');
+  if (status && (RUN_STATUSES as readonly string[]).includes(status)) state.status = status as RunStatusName;
+  const role = params.get('role');
+  if (role && (RUN_ROLES as readonly string[]).includes(role)) state.role = role as RunRoleName;
+  const sort = params.get('sort');
+  if (sort && (SORT_KEYS as readonly string[]).includes(sort)) state.sort = sort as RunSortKey;
+  const order = params.get('order');
+  if (order === 'asc' || order === 'desc') state.order = order;
+  const limit = whole('limit', 1);
+  if (limit !== null && (PAGE_SIZES as readonly number[]).includes(limit)) state.limit = limit;
+  state.offset = whole('offset', 0) ?? 0;
+  return state;
+}

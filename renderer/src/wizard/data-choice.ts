@@ -28,3 +28,14 @@ export function usedSamples(choice: DataChoice, preview: DatasetPreviewInfo): nu
     return sum + (choice.limitPerClass === null ? n : Math.min(n, choice.limitPerClass));
   }, 0);
 }
+
+/**
+ * The two "keep half the classes" buttons: "0–4" / "5–9" when the classes are numbered,
+ * "First 5 classes" / "Last 5 classes" when they are named (a range of names, such as
+ * "coat–pullover", means nothing).
+ */
+export function halfLabels(classNames: readonly string[]): [string, string] {
+  const half = Math.ceil(classNames.length / 2);
+  if (classNames.every((n) => /^\d+$/.test(n))) return [`${classNames[0]}–${classNames[half - 1]}`, `${classNames[half]}–${classNames.at(-1)}`];
+  return [`First ${half} classes`, `Last ${classNames.length - half} classes`];
+}

@@ -6,70 +6,22 @@
 import { z } from 'zod';
 import { architectureNames, backendNames } from '../../../preload/contract/spec';
 import { defaultHyperparameters, OPTIMIZERS, type Hyperparameters } from './hyperparameters';
+import { suggestedName } from './experiment-name';
+import { DATA_ORIGINS, STEPS, type DataChoice, type Draft, type StepId } from './draft-shape';
 
-export const STEPS = [
-  { id: 'source-data', label: 'Source data' },
-  { id: 'model', label: 'Model' },
-  { id: 'train-source', label: 'Train source' },
-  { id: 'target-data', label: 'Target data' },
-  { id: 'transfer', label: 'Transfer' },
-  { id: 'fine-tune', label: 'Fine-tune' },
-  { id: 'results', label: 'Results' },
-] as const;
-export type StepId = (typeof STEPS)[number]['id'];
-
-export const DATA_ORIGINS = ['builtin', 'download', 'folder', 'idx', 'cifar10', 'csv'] as const;
-export type DataOrigin = (typeof DATA_ORIGINS)[number];
-
-export interface DataChoice {
-  origin: DataOrigin;
-  /** builtin: mnist | shapes; download: mnist | fashion-mnist | cifar10. */
-  name: string;
-  /** folder, cifar10 and csv: the path; idx: the images file. */
-  path: string;
-  /** idx only: the labels file. */
-  labelsPath: string;
-  /** csv only: the label column. */
-  labelColumn: string;
-  /** Kept class indices (of the full dataset); empty keeps all. */
-  classes: number[];
-  limitPerClass: number | null;
-}
-
-export interface Draft {
-  version: 1;
-  step: StepId;
-  name: string;
-  seed: number;
-  backend: (typeof backendNames)[number];
-  /** 'train': steps 1–3 train a source model; 'reuse': an earlier source run's model. */
-  sourceMode: 'train' | 'reuse';
-  reuseRunId: string | null;
-  sourceData: DataChoice;
-  model: { kind: 'architecture' | 'import' | 'pretrained'; architecture: (typeof architectureNames)[number]; importPath: string };
-  sourceTraining: Hyperparameters;
-  targetData: DataChoice;
-  frozen: string[];
-  head: 'replace' | 'keep';
-  regularization: { kind: 'none' | 'l2' | 'l2-sp'; weight: number; alpha: number; beta: number };
-  baseline: boolean;
-  targetTraining: Hyperparameters;
-  sourceExperimentId: string | null;
-  sourceRunId: string | null;
-  targetExperimentId: string | null;
-  /** A freeze rule from a re-opened spec, resolved once the source's layers are known. */
-  pendingFreeze?: { through: string } | 'all-but-head' | null;
-}
+// The draft's shape is declared in draft-shape.ts (experiment-name.ts reads it without this file).
+export * from './draft-shape';
 
 export function defaultDataChoice(overrides: Partial<DataChoice> = {}): DataChoice {
   return { origin: 'builtin', name: 'mnist', path: '', labelsPath: '', labelColumn: 'label', classes: [], limitPerClass: null, ...overrides };
 }
 
 export function defaultDraft(): Draft {
-  return {
+  const draft: Draft = {
     version: 1,
     step: 'source-data',
-    name: 'Digits 0–4 → 5–9',
+    name: '',
+    nameEdited: false,
     seed: 42,
     backend: 'auto',
     sourceMode: 'train',
@@ -82,14 +34,22 @@ export function defaultDraft(): Draft {
     head: 'replace',
     regularization: { kind: 'none', weight: 0.0001, alpha: 0.01, beta: 0.0001 },
     baseline: true,
-    targetTraining: defaultHyperparameters({ epochs: 10, batchSize: 16 }),
+    // Fine-tuning starts from learned weights: a smaller step keeps them from being
+    // overwritten in the first updates (as the Transfer step advises).
+    targetTraining: defaultHyperparameters({ epochs: 10, batchSize: 16, learningRate: 0.0005 }),
     sourceExperimentId: null,
     sourceRunId: null,
     targetExperimentId: null,
+    sourceMadeFrom: null,
+    targetMadeFrom: null,
+    earlierSources: [],
   };
+  draft.name = suggestedName(draft);
+  return draft;
 }
 
 const nullableNumber = z.number().finite().nullable();
+const madeFromSchema = z.record(z.string().max(100), z.string().max(100_000)).nullable().catch(null);
 const runId = z.string().regex(/^[0-9a-z]{1,64}$/).nullable();
 
 function hyperparametersSchema(fallback: Hyperparameters) {
@@ -126,6 +86,7 @@ function draftSchema() {
     version: z.literal(1),
     step: z.enum(STEPS.map((s) => s.id) as [StepId, ...StepId[]]).catch(d.step),
     name: z.string().min(1).max(200).catch(d.name),
+    nameEdited: z.boolean().catch(false),
     seed: z.number().int().nonnegative().max(2 ** 31 - 1).catch(d.seed),
     backend: z.enum(backendNames).catch(d.backend),
     sourceMode: z.enum(['train', 'reuse']).catch(d.sourceMode),
@@ -151,6 +112,12 @@ function draftSchema() {
     sourceExperimentId: runId.catch(null),
     sourceRunId: runId.catch(null),
     targetExperimentId: runId.catch(null),
+    sourceMadeFrom: madeFromSchema,
+    targetMadeFrom: madeFromSchema,
+    earlierSources: z
+      .array(z.object({ experimentId: z.string().regex(/^[0-9a-z]{1,64}$/), runId: z.string().regex(/^[0-9a-z]{1,64}$/), madeFrom: z.record(z.string().max(100), z.string().max(100_000)) }))
+      .max(20)
+      .catch([]),
     pendingFreeze: z.union([z.object({ through: z.string().max(200) }), z.literal('all-but-head'), z.null()]).optional().catch(null),
   });
 }

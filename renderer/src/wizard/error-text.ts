@@ -17,7 +17,19 @@ const HINTS: Record<string, string> = {
   internal: 'This is a bug in Transfer Lab; try again, and if it repeats, report it with this message.',
 };
 
+/** A mistake in what the person gave (a wrong file, say): shown with its own advice, never "report it". */
+export class UserMistake extends Error {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+    this.name = 'UserMistake';
+  }
+}
+
 export function errorText(err: unknown): ErrorText {
+  if (err instanceof UserMistake) return { message: err.message, hint: err.hint };
   if (err instanceof ApiCallError) {
     const issues = err.issues?.length ? ` (${err.issues.map((i) => `${i.path}: ${i.message}`).join('; ')})` : '';
     return { message: `${err.message}${issues}`, hint: HINTS[err.code] ?? HINTS.internal };

@@ -78,6 +78,18 @@ export function validateHyperparameters(h: Hyperparameters): HyperparameterError
   return errors;
 }
 
+/**
+ * A batch larger than the training split is allowed (each epoch is then a single step on
+ * every sample) but rarely meant: a note that says so, or null. `samples` is the number of
+ * samples the data choice keeps; the validation share is held out of it.
+ */
+export function batchSizeNote(h: Hyperparameters, samples: number | null): string | null {
+  if (samples === null || !isWhole(h.batchSize) || !isNumber(h.validationPercent)) return null;
+  const training = Math.floor(samples * (1 - h.validationPercent / 100));
+  if (training <= 0 || h.batchSize <= training) return null;
+  return `The batch size (${h.batchSize}) is larger than the ${training.toLocaleString('en-US')} training samples: every epoch will be a single update. Try ${Math.max(1, Math.min(32, Math.floor(training / 4)))}.`;
+}
+
 export function isValid(errors: HyperparameterErrors): boolean {
   return Object.keys(errors).length === 0;
 }

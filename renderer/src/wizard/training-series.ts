@@ -1,6 +1,7 @@
 // Chart series of one training run (and its baseline) from live curves: per-step training
 // values, per-epoch training (solid) and validation (dashed) values; the baseline grey.
 import type { ChartSeries } from '../components/metric-series';
+import { duration } from '../components/format';
 import type { RunCurves } from './live-training.svelte';
 
 type Metric = 'loss' | 'accuracy';
@@ -26,4 +27,10 @@ export function trainingSeries(run: RunCurves, color: string, metric: Metric, ba
     }
   }
   return series;
+}
+
+/** The training's time-left estimate; one under a second reads as such, never "about 0 ms". */
+export function timeLeftText(etaMs: number | null): string {
+  if (etaMs === null || !Number.isFinite(etaMs)) return '—';
+  return etaMs < 1000 ? 'under a second' : `about ${duration(etaMs)}`;
 }

@@ -35,6 +35,17 @@ function counts(): string {
 }
 
 describe('TransferSettings: freezing layers', () => {
+  it('offers no "Freeze through head" when the head is replaced (it would stop at dense1 without saying so)', () => {
+    setup(5, 3, 'replace');
+    expect(screen.queryByRole('button', { name: 'Freeze through head' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Freeze through dense1' })).toBeTruthy();
+  });
+
+  it('offers "Freeze through head" when the head is kept', () => {
+    setup(5, 5, 'keep');
+    expect(screen.getByRole('button', { name: 'Freeze through head' })).toBeTruthy();
+  });
+
   it('toggles a layer and updates the trainable and frozen counts', async () => {
     setup(5, 5, 'keep');
     expect(counts()).toBe('346,821 trainable parameters · 0 frozen · 346,821 in total');

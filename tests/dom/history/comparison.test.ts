@@ -1,10 +1,10 @@
 // The compare page's pure parts on a real comparison from the core: the metric table's
 // best values, the CSV export, and the overlaid curve series.
 import { afterAll, describe, expect, it } from 'vitest';
-import { bestIndices, metricRows, parameterText } from '../../../renderer/src/compare/comparison-metrics';
+import { bestIndices, metricRows, parameterText, sameDataset } from '../../../renderer/src/compare/comparison-metrics';
 import { comparisonFileName, comparisonToCsv, csvField } from '../../../renderer/src/compare/comparison-csv';
 import { comparisonSeries, runLabel } from '../../../renderer/src/compare/compare-series';
-import { BASELINE_GREY, runColor } from '../../../renderer/src/components/run-colors';
+import { BASELINE_GREY, distinctRunColors, runColor, RUN_PALETTE } from '../../../renderer/src/components/run-colors';
 import { createComparisonFixture } from './comparison-fixture';
 
 const fixture = createComparisonFixture();
@@ -53,12 +53,31 @@ describe('metric table', () => {
     expect(row('duration_ms').values).toEqual([9000, 4000, 5000]);
   });
 
-  it('marks the best: highest accuracy, lowest loss, shortest duration', () => {
-    expect(row('test_accuracy').best).toEqual([1]);
-    expect(row('final_loss').best).toEqual([1]);
-    expect(row('duration_ms').best).toEqual([1]);
+  it('marks the best among runs on the same data: highest accuracy, lowest loss, shortest duration', () => {
+    // The target and its baseline share the target data.
+    const sameData = metricRows(comparison.runs.slice(1));
+    const same = (key: string) => sameData.find((r) => r.key === key)!;
+    expect(same('test_accuracy').best).toEqual([0]);
+    expect(same('final_loss').best).toEqual([0]);
+    expect(same('duration_ms').best).toEqual([0]);
     expect(row('test_accuracy').format(0.85)).toBe('85.0 %');
     expect(row('duration_ms').format(4000)).toBe('4 s');
+  });
+
+  it('marks no best accuracy or loss across runs on different data (digits vs letters), only the duration', () => {
+    expect(sameDataset(comparison.runs)).toBe(false);
+    expect(row('test_accuracy').best).toEqual([]);
+    expect(row('final_loss').best).toEqual([]);
+    expect(row('duration_ms').best).toEqual([1]);
+  });
+
+  it('has a transfer-gain row for the fine-tuned run', () => {
+    const withGain = comparison.runs.map((d) => (d.run.role === 'target' ? { ...d, run: { ...d.run, transferGain: 0.25 } } : d));
+    const gain = metricRows(withGain).find((r) => r.key === 'transfer_gain')!;
+    expect(gain.values).toEqual([null, 0.25, null]);
+    expect(gain.format(0.25)).toBe('+25.0 points');
+    // Without a recorded gain the row is left out rather than shown empty.
+    expect(rows.some((r) => r.key === 'transfer_gain')).toBe(false);
   });
 
   it('marks ties together and nothing when fewer than two runs have a value', () => {
@@ -89,6 +108,8 @@ describe('comparison CSV', () => {
     expect(rows).toHaveLength(3);
     expect(header.slice(0, 5)).toEqual(['run_id', 'name', 'experiment', 'role', 'status']);
     for (const p of comparison.parameters) expect(header).toContain(p.key);
+    // Each column once: the 'role' parameter is the identity column, not repeated.
+    expect(new Set(header).size).toBe(header.length);
     expect(column('run_id')).toEqual([ids.source, ids.target, ids.baseline]);
     expect(column('role')).toEqual(['source', 'target', 'baseline']);
     // The experiment name holds a comma and quotes, and survives the round trip.
@@ -115,10 +136,28 @@ describe('overlaid curves', () => {
   it('draws one line per run in its own colour, the single baseline grey', () => {
     const series = comparisonSeries(comparison.runs, 'accuracy', 'epoch', false);
     expect(series.map((s) => s.label)).toEqual(comparison.runs.map((r) => runLabel(r.run)));
-    expect(series.map((s) => s.color)).toEqual([runColor(ids.source), runColor(ids.target), runColor(ids.baseline)]);
+    // Each run keeps its own colour unless an earlier run shown with it has taken it (ids are
+    // random, so the fixture's runs may collide): the colours are the distinct assignment.
+    const colors = distinctRunColors([ids.source, ids.target, ids.baseline]);
+    expect(series.map((s) => s.color)).toEqual([colors.get(ids.source), colors.get(ids.target), colors.get(ids.baseline)]);
+    expect(new Set(series.map((s) => s.color)).size).toBe(3);
+    expect(series[0].color).toBe(runColor(ids.source));
     expect(series.map((s) => s.grey)).toEqual([false, false, true]);
     expect(series[1].points).toEqual([{ x: 1, y: 0.7 }, { x: 2, y: 0.86 }]);
     expect(BASELINE_GREY).toMatch(/^#/);
+  });
+
+  it('never gives two runs shown together the same colour', () => {
+    // Two ids whose own colours collide: the second takes the next free palette colour.
+    const ids = Array.from({ length: 40 }, (_, i) => `run${i}`);
+    const first = ids[0];
+    const twin = ids.find((id) => id !== first && runColor(id) === runColor(first))!;
+    expect(twin).toBeDefined();
+    const colors = distinctRunColors([first, twin]);
+    expect(colors.get(first)).toBe(runColor(first));
+    expect(colors.get(twin)).not.toBe(runColor(first));
+    const many = distinctRunColors(ids.slice(0, RUN_PALETTE.length));
+    expect(new Set(many.values()).size).toBe(RUN_PALETTE.length);
   });
 
   it('adds the validation twin dashed, per epoch or wall time but not per step', () => {

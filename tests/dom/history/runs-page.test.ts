@@ -4,6 +4,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import type { Component } from 'svelte';
 import { createStoreTransport, type StoreTransport } from './store-transport';
+import { formatDateTime } from '../../../renderer/src/history/display-format';
 
 let transport: StoreTransport;
 let RunsPage: Component;
@@ -110,6 +111,8 @@ describe('RunsPage', () => {
     await fireEvent.change(role, { target: { value: 'target' } });
     await screen.findByText('1–1 of 1');
     expect(transport.callsTo('runs.list').at(-1)).toMatchObject({ role: 'target' });
+    // The address keeps the filter, so a reload shows the same list.
+    expect(window.location.hash).toBe('#/runs?role=target');
     // Its parent is not on the page, so the row links to it instead of nesting.
     const row = document.querySelector(`tr[data-run-id="${ids.target}"]`) as HTMLElement;
     expect(within(row).getByText(ids.source.slice(-8)).getAttribute('href')).toBe(`#/runs/${ids.source}`);
@@ -117,6 +120,13 @@ describe('RunsPage', () => {
     await fireEvent.click(screen.getAllByRole('button', { name: 'Clear filters' })[0]);
     await screen.findByText('1–4 of 4');
     expect(transport.callsTo('runs.list').at(-1)).not.toHaveProperty('role');
+    expect(window.location.hash).toBe('#/runs');
+  });
+
+  it('shows when each run was created as a date and a time, in the one date format of the app', async () => {
+    await renderLoaded();
+    const row = document.querySelector(`tr[data-run-id="${ids.source}"]`) as HTMLElement;
+    expect(row.querySelector('td.date')?.textContent?.replace(/\s+/g, ' ').trim()).toBe(formatDateTime(1_700_000_000_000 + 1000));
   });
 
   it('compares the selected runs', async () => {

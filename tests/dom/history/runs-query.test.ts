@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { runListQuerySchema } from '../../../preload/contract';
 import {
-  ariaSort, exportQuery, filterQuery, groupsByLineage, hasFilter, initialListState, nextSort, pageQuery,
+  ariaSort, exportQuery, filterQuery, groupsByLineage, hasFilter, initialListState, listStateFromParams, listStateToParams, nextSort, pageQuery,
 } from '../../../renderer/src/history/runs-query';
 
 describe('runs list query', () => {
@@ -37,5 +37,19 @@ describe('runs list query', () => {
   it('nests lineage only for sorts by creation or experiment', () => {
     expect(groupsByLineage({ sort: 'createdAt' })).toBe(true);
     expect(groupsByLineage({ sort: 'testAccuracy' })).toBe(false);
+  });
+});
+
+describe('runs list in the address', () => {
+  it('writes only what differs from the defaults and reads it back', () => {
+    expect(listStateToParams(initialListState())).toBe('');
+    const state = { ...initialListState(), status: 'failed' as const, text: ' fashion ', sort: 'testAccuracy' as const, order: 'asc' as const, limit: 100 };
+    const params = listStateToParams(state);
+    expect(params).toBe('text=fashion&status=failed&sort=testAccuracy&order=asc&limit=100');
+    expect(listStateFromParams(new URLSearchParams(params))).toEqual({ ...state, text: 'fashion' });
+  });
+
+  it('ignores what is not a valid list state', () => {
+    expect(listStateFromParams(new URLSearchParams('status=exploded&sort=colour&order=up&limit=7&offset=-3'))).toEqual(initialListState());
   });
 });

@@ -2,9 +2,25 @@
 // a bad value shows its message beside the control and keeps Start training disabled.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
-import { defaultHyperparameters, toTrainingSpec, validateHyperparameters } from '../../../renderer/src/wizard/hyperparameters';
+import { batchSizeNote, defaultHyperparameters, toTrainingSpec, validateHyperparameters } from '../../../renderer/src/wizard/hyperparameters';
 import { defaultDraft } from '../../../renderer/src/wizard/draft';
 import type { TransferLabApi } from '../../../preload/contract';
+
+describe('fine-tuning defaults and batch-size notes', () => {
+  it('fine-tunes with a smaller learning rate than the source trains with, as the Transfer step advises', () => {
+    const draft = defaultDraft();
+    expect(draft.targetTraining.learningRate!).toBeLessThan(draft.sourceTraining.learningRate!);
+  });
+
+  it('warns when the batch is larger than the training split, and only then', () => {
+    // 20 per class × 5 classes = 100 samples, 10 % held out for validation: 90 train.
+    expect(batchSizeNote(defaultHyperparameters({ batchSize: 128, validationPercent: 10 }), 100)).toBe(
+      'The batch size (128) is larger than the 90 training samples: every epoch will be a single update. Try 22.',
+    );
+    expect(batchSizeNote(defaultHyperparameters({ batchSize: 90, validationPercent: 10 }), 100)).toBeNull();
+    expect(batchSizeNote(defaultHyperparameters({ batchSize: 128 }), null)).toBeNull();
+  });
+});
 
 describe('validateHyperparameters', () => {
   it('accepts the defaults and turns them into the spec’s training', () => {
@@ -63,7 +79,7 @@ describe('the Train source step', () => {
 
   it('shows each bad value’s message next to it and blocks Start until it is fixed', async () => {
     render(Wizard);
-    expect(screen.getByRole('heading', { level: 2 }).textContent).toContain('Train the source model');
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toContain('Train the source model');
     expect(start().disabled).toBe(false);
 
     await setField('Epochs', '0');

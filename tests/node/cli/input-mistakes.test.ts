@@ -50,7 +50,7 @@ describe('a mistake found by the worker', () => {
   it('an unknown source.run exits 2 naming the field', async () => {
     const result = await cli(['run', spec('unknown-run', { ...tinySpec(), source: { run: 'zzzz' } })]);
     expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toMatch(/^transfer-lab: source\.run: no run id starts with "zzzz"$/);
+    expect(result.stderr.trim()).toMatch(/^transfer-lab: source\.run: no run id starts or ends with "zzzz"$/);
   });
 
   it('the run that failed says why; only the runs after it say which run they waited for', async () => {

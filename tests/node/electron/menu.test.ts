@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { MenuItemConstructorOptions, OpenDialogOptions } from 'electron';
 import { createAppContext, type AppContext } from '../../../main/services/app-context';
 import { createHandlers } from '../../../main/services/handlers';
-import { createMenuActions, datasetImportUrl, menuTemplate, pageRunId, type MenuActions, type MenuWindow } from '../../../main/electron/menu';
+import { APP_PAGES, createMenuActions, datasetImportUrl, menuTemplate, pageRunId, type MenuActions, type MenuWindow } from '../../../main/electron/menu';
 import { isAllowedNavigation } from '../../../main/electron/security';
 import type { DialogModule } from '../../../main/electron/dialogs';
 
@@ -64,6 +64,7 @@ describe('menuTemplate', () => {
         openDataFolder: () => clicked.push('folder'),
         exportModel: () => clicked.push('export'),
         about: () => clicked.push('about'),
+        goTo: (page) => clicked.push(`go ${page}`),
       };
       const all = items(menuTemplate(actions, platform));
       const roles = all.map((i) => i.role).filter(Boolean);
@@ -74,6 +75,23 @@ describe('menuTemplate', () => {
         (item!.click as () => void)();
       }
       expect(clicked).toEqual(['import', 'folder', 'export', 'about']);
+    }
+  });
+
+  it('has a Go menu with a distinct keyboard shortcut for every page of the app', () => {
+    for (const platform of ['darwin', 'win32', 'linux'] as const) {
+      const went: string[] = [];
+      const actions = { importDataset() {}, openDataFolder() {}, exportModel() {}, about() {}, goTo: (page: string) => went.push(page) } as MenuActions;
+      const template = menuTemplate(actions, platform);
+      const go = template.find((i) => i.label === 'Go');
+      const pages = (go?.submenu as MenuItemConstructorOptions[]).filter((i) => i.id?.startsWith('go-'));
+      expect(pages.map((i) => i.label)).toEqual(['New Experiment', 'Runs', 'Compare', 'Settings']);
+      for (const item of pages) (item.click as () => void)();
+      expect(went).toEqual(['new', 'runs', 'compare', 'settings']);
+      // Every shortcut in the whole menu is unique, so none shadows another.
+      const accelerators = items(template).map((i) => i.accelerator).filter(Boolean);
+      expect(new Set(accelerators).size, platform).toBe(accelerators.length);
+      expect(pages.every((i) => typeof i.accelerator === 'string')).toBe(true);
     }
   });
 });
@@ -95,6 +113,16 @@ describe('menu actions', () => {
     expect(pageRunId('app://transfer-lab/index.html#/runs')).toBeNull();
     expect(pageRunId('app://transfer-lab/index.html#/compare?ids=a,b')).toBeNull();
     expect(pageRunId('https://evil.example/#/runs/abc')).toBeNull();
+  });
+
+  it('Go takes the window to each page of the app, staying on app://', async () => {
+    const window = new FakeMenuWindow('app://transfer-lab/index.html#/runs/abc');
+    const actions = deps(new FakeDialog(null), window);
+    for (const { page } of APP_PAGES) actions.goTo(page);
+    await settle();
+    expect(window.loaded.map((u) => new URL(u).hash)).toEqual(['#/new', '#/runs', '#/compare', '#/settings']);
+    expect(window.loaded.every(isAllowedNavigation)).toBe(true);
+    deps(new FakeDialog(null), null).goTo('runs'); // no window open: nothing to do, no error
   });
 
   it('Import Dataset… takes the window to the new-experiment page with the chosen folder, staying on app://', async () => {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { PhaseStarted, ToWorker } from '../../../main/training/protocol';
 import type { WorkerExit } from '../../../main/training/launcher';
 import { createAppContext } from '../../../main/services/app-context';
-import { SERVICE_NAME, utilityLauncher, workerEnvironment, type ChildProcessGone, type UtilityForkOptions } from '../../../main/electron/utility-launcher';
+import { SERVICE_NAME, describeFatalError, utilityLauncher, workerEnvironment, type ChildProcessGone, type UtilityForkOptions } from '../../../main/electron/utility-launcher';
 import { tinySpec } from '../training/tiny-specs';
 
 /** FakeUtilityProcess: a test double standing in for Electron's UtilityProcess. */
@@ -28,7 +28,9 @@ class FakeUtilityProcess extends EventEmitter {
   postMessage(message: unknown) {
     this.posted.push(message);
   }
+  /** Like Electron's: before 'spawn' there is no process to kill, and it does nothing. */
   kill() {
+    if (this.pid === undefined) return false;
     this.killed = true;
     return true;
   }
@@ -143,6 +145,35 @@ describe('utilityLauncher', () => {
     expect(children[0].posted).toEqual([]);
   });
 
+  it('applies a kill() made before spawn once the process spawns, and never sends it the queued start', () => {
+    const { children, launch } = setup();
+    const handle = launch();
+    const child = children[0];
+    handle.send({ type: 'start', job: {} } as unknown as ToWorker);
+    handle.kill();
+    expect(child.killed).toBe(false); // nothing to kill yet
+    child.spawn();
+    expect(child.killed).toBe(true);
+    expect(child.posted).toEqual([]);
+  });
+
+  it("records the process's 'error' event (a V8 fatal error) in the exit instead of throwing", async () => {
+    const { children, app, launch } = setup();
+    const handle = launch();
+    const child = children[0];
+    child.spawn();
+    const exit = exitOf(handle);
+    const report = JSON.stringify({ header: { event: 'Allocation failed - JavaScript heap out of memory', trigger: 'FatalError' } });
+    // An EventEmitter throws on an 'error' event nobody listens to; this one must not.
+    expect(() => child.emit('error', 'FatalError', 'Reached heap limit', report)).not.toThrow();
+    child.emit('exit', 133);
+    app.gone({ type: 'Utility', reason: 'crashed', exitCode: 133, serviceName: child.options.serviceName });
+    const result = await exit;
+    expect(result.reason).toBe('crashed');
+    expect(result.stderrTail).toBe('FatalError: Reached heap limit - Allocation failed - JavaScript heap out of memory\nutility process gone: crashed (exit code 133)');
+    expect(describeFatalError('FatalError', 'somewhere', 'not json')).toBe('FatalError: somewhere');
+  });
+
   it('reports a clean exit without waiting or a reason', async () => {
     const { children, launch } = setup(10_000);
     const handle = launch();
@@ -189,6 +220,43 @@ describe('utilityLauncher under the real supervisor and store', () => {
       const run = ctx.store.runs.require(sourceRun);
       expect(run.status).toBe('failed');
       expect(run.error).toMatch(/ran out of memory/);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('names the reason Electron gives when the worker is killed from outside', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-utility-'));
+    const { children, app, launch } = setup(1000);
+    const ctx = createAppContext({ databaseFile: path.join(dir, 'transfer-lab.sqlite'), launcher: launch });
+    try {
+      const started = ctx.experiments.start(tinySpec());
+      const child = children[0];
+      child.spawn();
+      child.emit('exit', 15);
+      app.gone({ type: 'Utility', reason: 'killed', exitCode: 15, serviceName: child.options.serviceName });
+      expect((await started.done).status).toBe('failed');
+      expect(ctx.store.runs.require(started.runs[0].id).error).toMatch(/exited with code 15.*utility process gone: killed/);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it("marks the run failed as out of memory from the 'error' event alone, when stderr was lost and the reason is only 'crashed'", async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-utility-'));
+    const { children, app, launch } = setup(1000);
+    const ctx = createAppContext({ databaseFile: path.join(dir, 'transfer-lab.sqlite'), launcher: launch });
+    try {
+      const started = ctx.experiments.start(tinySpec());
+      const child = children[0];
+      child.spawn();
+      const report = JSON.stringify({ header: { event: 'Allocation failed - JavaScript heap out of memory' } });
+      child.emit('error', 'FatalError', 'Reached heap limit', report);
+      child.emit('exit', 133);
+      app.gone({ type: 'Utility', reason: 'crashed', exitCode: 133, serviceName: child.options.serviceName });
+      const outcome = await started.done;
+      expect(outcome.status).toBe('failed');
+      expect(ctx.store.runs.require(started.runs[0].id).error).toMatch(/ran out of memory/);
     } finally {
       await ctx.close();
     }

@@ -19,7 +19,7 @@ export function sizeOf(shape: readonly number[]): number {
 }
 
 /** Switches to `backend`, runs `compute` in a tidy scope and returns its values and shape. */
-export async function runOn(backend: 'cpu' | 'wasm', compute: () => tf.Tensor): Promise<{ values: Float32Array; shape: number[] }> {
+export async function runOn(backend: 'cpu' | 'wasm' | 'webgpu', compute: () => tf.Tensor): Promise<{ values: Float32Array; shape: number[] }> {
   if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not initialise`);
   const t = tf.tidy(compute);
   const values = (await t.data()) as Float32Array;

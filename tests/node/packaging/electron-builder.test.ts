@@ -86,7 +86,13 @@ describe('electron-builder.yml', () => {
     expect(config).toMatchObject({ productName: 'Transfer Lab', asar: true, afterPack: './scripts/after-pack.mjs' });
     expect(config.appId).toMatch(/^[a-z]+(\.[a-z]+)+$/);
     expect(config.win).toMatchObject({ target: [{ target: 'nsis' }] });
-    expect(config.mac).toMatchObject({ target: [{ target: 'dmg', arch: ['x64', 'arm64'] }], hardenedRuntime: true });
+    expect(config.mac).toMatchObject({
+      target: [
+        { target: 'dmg', arch: ['x64', 'arm64'] },
+        { target: 'zip', arch: ['x64', 'arm64'] },
+      ],
+      hardenedRuntime: true,
+    });
     expect((config.linux as { target: { target: string }[] }).target.map((t) => t.target)).toEqual(['AppImage', 'deb']);
     for (const key of ['entitlements', 'entitlementsInherit'] as const) {
       const plist = fs.readFileSync((config.mac as Record<string, string>)[key], 'utf8');
@@ -170,19 +176,101 @@ describe('electron-builder.yml', () => {
   });
 });
 
-describe('the installers workflow', () => {
-  it('builds on Windows, macOS and Linux and uploads the installers', () => {
-    const yaml = require('js-yaml') as { load(text: string): unknown };
-    const workflow = yaml.load(fs.readFileSync('.github/workflows/build.yml', 'utf8')) as {
-      jobs: Record<string, { strategy: { matrix: { include: { os: string; args: string }[] } }; steps: { uses?: string; run?: string; with?: { path?: string } }[] }>;
-    };
-    const job = Object.values(workflow.jobs)[0];
-    const targets = job.strategy.matrix.include.map((m) => `${m.os} ${m.args}`).sort();
-    // macOS x64 and arm64 are built on runners of that CPU, so npm installs matching native binaries.
-    expect(targets).toEqual(['macos-13 --mac --x64', 'macos-latest --mac --arm64', 'ubuntu-latest --linux --x64', 'windows-latest --win --x64']);
-    expect(job.steps.some((s) => s.run === 'npm run dist -- ${{ matrix.args }}')).toBe(true);
-    const upload = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
-    for (const ext of ['exe', 'dmg', 'AppImage', 'deb']) expect(upload?.with?.path).toContain(`*.${ext}`);
+interface WorkflowStep {
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, string | number>;
+  env?: Record<string, string>;
+}
+interface WorkflowJob {
+  if?: string;
+  'runs-on': string;
+  needs?: string;
+  permissions?: Record<string, string>;
+  strategy?: { matrix: { include: { os: string; name: string; args: string }[] } };
+  steps: WorkflowStep[];
+}
+interface Workflow {
+  on: { push: { branches?: string[]; tags: string[] }; pull_request: unknown };
+  permissions: Record<string, string>;
+  env: Record<string, string>;
+  jobs: Record<string, WorkflowJob>;
+}
+
+describe('the desktop workflow (.github/workflows/build.yml, reviewed here as code: it runs only on GitHub)', () => {
+  const yaml = require('js-yaml') as { load(text: string): unknown };
+  const workflow = yaml.load(fs.readFileSync('.github/workflows/build.yml', 'utf8')) as Workflow;
+  const { 'smoke-linux': smoke, installers, release } = workflow.jobs;
+  const stepRuns = (job: WorkflowJob) => job.steps.map((s) => s.run ?? '').join('\n');
+
+  it('runs the Linux smoke job on every push and pull request, and all three OSes on v* tags', () => {
+    expect(workflow.on.push.branches).toEqual(['**']);
+    expect(workflow.on.push.tags).toEqual(['v*']);
+    expect(workflow.on).toHaveProperty('pull_request');
+    expect(smoke['runs-on']).toMatch(/^ubuntu-/);
+    expect(smoke.if).toContain("!startsWith(github.ref, 'refs/tags/')");
+    expect(installers.if).toContain("startsWith(github.ref, 'refs/tags/v')");
+    const targets = installers.strategy!.matrix.include.map((m) => `${m.os} ${m.args}`).sort();
+    // Each macOS CPU on a runner of that CPU (macos-13 is retired), so npm installs matching native binaries.
+    expect(targets).toEqual(['macos-15-intel --mac --x64', 'macos-latest --mac --arm64', 'ubuntu-24.04 --linux --x64', 'windows-latest --win --x64']);
+  });
+
+  it('uses Node 22 and current action majors', () => {
+    const majors: Record<string, number> = { 'actions/checkout': 7, 'actions/setup-node': 7, 'actions/upload-artifact': 7, 'actions/download-artifact': 7 };
+    for (const job of Object.values(workflow.jobs)) {
+      for (const step of job.steps.filter((s) => s.uses)) {
+        const [action, version] = step.uses!.split('@');
+        expect(majors[action], step.uses).toBeDefined();
+        expect(Number(version.replace(/^v/, '')), step.uses).toBeGreaterThanOrEqual(majors[action]);
+        if (action === 'actions/setup-node') expect(step.with?.['node-version']).toBe(22);
+      }
+    }
+  });
+
+  it('packages, then runs the Electron smoke test against the packaged app (under xvfb on Linux), required not skippable, keeping the screenshots', () => {
+    expect(workflow.env.TRANSFER_LAB_SMOKE_REQUIRED).toBe('1');
+    for (const job of [smoke, installers]) {
+      const runs = stepRuns(job);
+      expect(runs).toContain('npm ci');
+      expect(runs.indexOf('npm run dist --')).toBeLessThan(runs.indexOf('npx vitest run --project electron'));
+      expect(runs).toContain('xvfb-run -a npx vitest run --project electron');
+      const shots = job.steps.find((s) => s.with?.path === 'test-results/electron-smoke/');
+      expect(shots?.if).toBe('always()');
+    }
+    const windowsAndMac = installers.steps.find((s) => s.run === 'npx vitest run --project electron');
+    expect(windowsAndMac?.if).toBe("runner.os != 'Linux'");
+    expect(stepRuns(smoke)).toContain('--dir');
+  });
+
+  it('gives each OS only its own signing secrets', () => {
+    const dist = installers.steps.filter((s) => s.run?.startsWith('npm run dist'));
+    const byOs = Object.fromEntries(dist.map((s) => [s.if, JSON.stringify(s.env ?? {})]));
+    expect(Object.keys(byOs).sort()).toEqual(["runner.os == 'Linux'", "runner.os == 'Windows'", "runner.os == 'macOS'"]);
+    expect(byOs["runner.os == 'macOS'"]).toMatch(/MAC_CSC_LINK/);
+    expect(byOs["runner.os == 'macOS'"]).toMatch(/APPLE_ID/);
+    expect(byOs["runner.os == 'macOS'"]).not.toMatch(/WIN_/);
+    expect(byOs["runner.os == 'Windows'"]).toMatch(/WIN_CSC_LINK/);
+    expect(byOs["runner.os == 'Windows'"]).not.toMatch(/MAC_|APPLE_/);
+    expect(byOs["runner.os == 'Linux'"]).toBe('{}');
+    // Secrets appear nowhere else in the file.
+    const text = fs.readFileSync('.github/workflows/build.yml', 'utf8');
+    const secretLines = text.split('\n').filter((l) => l.includes('secrets.'));
+    expect(secretLines.length).toBe(7);
+    for (const step of dist) expect(step.run).toContain('--publish never');
+  });
+
+  it('uploads installers and update metadata, and drafts a release only on tags, with the only write permission', () => {
+    const upload = installers.steps.find((s) => s.name === 'Upload installers');
+    for (const ext of ['exe', 'dmg', 'zip', 'AppImage', 'deb', 'blockmap']) expect(upload?.with?.path).toContain(`release/*.${ext}`);
+    expect(upload?.with?.path).toContain('release/latest*.yml');
+    expect(workflow.permissions).toEqual({ contents: 'read' });
+    expect(release.permissions).toEqual({ contents: 'write' });
+    expect(release.if).toContain("startsWith(github.ref, 'refs/tags/v')");
+    expect(stepRuns(release)).toContain('node scripts/merge-latest-mac.mjs');
+    expect(stepRuns(release)).toContain('gh release create');
+    for (const [name, job] of Object.entries(workflow.jobs)) if (name !== 'release') expect(job.permissions, name).toBeUndefined();
   });
 });
 

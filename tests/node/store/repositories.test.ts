@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError, createStore } from '../../../main/store';
+import { shortId } from '../../../renderer/src/history/display-format';
 import type { Store } from '../../../main/store';
 import { removeTempFolders, tempFolder } from './temp-folder';
 
@@ -104,6 +105,12 @@ describe('run edits', () => {
     expect(store.runs.resolveId(run.id.toUpperCase())).toBe(run.id);
     expect(store.runs.resolveId(run.id.slice(0, 20))).toBe(run.id);
     expect(storeError(() => store.runs.resolveId('zzzz')).code).toBe('not-found');
+  });
+
+  it('resolves the short id the UI shows (the last 8 characters)', () => {
+    const run = newRun();
+    expect(store.runs.resolveId(shortId(run.id))).toBe(run.id);
+    expect(store.runs.resolveId(run.id.slice(-8).toUpperCase())).toBe(run.id);
   });
 });
 
