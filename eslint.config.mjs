@@ -6,6 +6,7 @@
 //    worker launcher port excepted: a face implements that port);
 //  - services/ never imports a face; store/ never imports services/ or training/;
 //  - main/engine/ runs inside the training worker: no Electron, no store, no services;
+//  - contract/ (imported as @contract) imports no process's code, no Node, no Electron;
 //  - preload/ may use only Electron's renderer-side API and the contract.
 // `npm run lint` also runs scripts/check-import-cycles.mjs: no module may import itself in a circle.
 import js from '@eslint/js';
@@ -57,8 +58,8 @@ export default tseslint.config(
         paths: [{ name: 'electron', message: 'The renderer talks to the core only through src/lib/api.ts.' }],
         patterns: [
           { group: nodeBuiltins, message: 'The renderer is a sandboxed web page: no Node built-ins.' },
-          { group: ['**/main/**', '../../main/*'], message: 'The renderer may import only the contract from preload/, never main/.' },
-          { group: ['**/preload/*', '!**/preload/contract', '!**/preload/contract/*'], message: 'The renderer may import only the contract, never the preload bridge.' },
+          { group: ['**/main/**', '../../main/*'], message: 'The renderer may import only the contract (@contract), never main/.' },
+          { group: ['**/preload/**', '**/preload'], message: 'The renderer may import only the contract (@contract), never the preload bridge.' },
         ],
       }],
     },
@@ -111,6 +112,19 @@ export default tseslint.config(
         patterns: [
           { group: ['**/training/launcher', '**/training/protocol'], allowTypeImports: true, message: 'A face may implement the worker launcher port (its types), nothing more of training.' },
           { group: [...layer.engine, ...layer.store, '**/training/*', '!**/training/launcher', '!**/training/protocol'], message: 'Faces reach the core only through services/ (dispatch, the app context): never the engine, store or training directly.' },
+        ],
+      }],
+    },
+  },
+  {
+    // The contract is loaded by every process, the sandboxed renderer and preload included.
+    files: ['contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'The contract is plain data and schemas: no Electron.' }],
+        patterns: [
+          { group: nodeBuiltins, message: 'The contract also runs in the sandboxed renderer and preload: no Node built-ins.' },
+          { group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'The contract imports nothing of the processes that import it.' },
         ],
       }],
     },

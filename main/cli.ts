@@ -19,7 +19,7 @@ import { importCommand, runsCommand, showCommand } from './cli/history-commands'
 import { doctorCommand } from './cli/doctor-command';
 import { webCommand } from './cli/web-command';
 import { trainMoreCommand, resumeCommand } from './cli/continue-commands';
-import { experimentSpecJsonSchema } from '../preload/contract/spec';
+import { experimentSpecJsonSchema } from '@contract/spec';
 import { UserError, exitCodeOf, isUserMistake } from './cli/user-error';
 
 const USAGE = `Usage: transfer-lab <command> [options]

@@ -4,7 +4,7 @@
 import { createAppContext, type AppContext } from '../services/app-context';
 import { createHandlers } from '../services/handlers';
 import { dispatch } from '../services/dispatch';
-import type { ContractEvent, MethodArgs, MethodName, MethodResult } from '../../preload/contract';
+import type { ContractEvent, MethodArgs, MethodName, MethodResult } from '@contract';
 import { CallError } from './user-error';
 
 export interface CoreClient {

@@ -1,7 +1,7 @@
 // Starts an experiment through a contract call and follows it on the terminal through the
 // contract's events until it finishes: progress to stderr, Ctrl-C (or SIGTERM, or a closed
 // terminal) cancels it through experiments.cancel, so what was recorded is kept.
-import type { ContractEvent, EventPayload, RunRole } from '../../preload/contract';
+import type { ContractEvent, EventPayload, RunRole } from '@contract';
 import type { CoreClient } from './core-client';
 import { ProgressPrinter } from './progress-printer';
 import { onStopRequest } from './stop-signals';

@@ -1,6 +1,6 @@
 // `transfer-lab runs`, `transfer-lab show <run id>` and `transfer-lab import <bundle>`: the
 // recorded history, through runs.list, runs.get and runs.importBundle.
-import type { MethodArgs } from '../../preload/contract';
+import type { MethodArgs } from '@contract';
 import { openCore, type CoreClient } from './core-client';
 import { readJsonFile } from './json-file';
 import { CallError, UserError } from './user-error';

@@ -1,5 +1,5 @@
 // Training progress on the terminal: a live bar on a TTY, one line per epoch otherwise.
-import type { ContractEvent, RunRole } from '../../preload/contract';
+import type { ContractEvent, RunRole } from '@contract';
 import { formatDuration, formatPercent, formatRate, inert } from './format';
 
 const BAR_WIDTH = 24;

@@ -4,6 +4,7 @@
 // worker is asked to stop and what was recorded is kept.
 import { openCore } from './core-client';
 import { readJsonFile } from './json-file';
+import type { ExperimentSpecInput } from '@contract/spec';
 import { CallError, EXIT_CANCELLED, EXIT_CODES } from './user-error';
 import { followExperiment } from './follow-experiment';
 import { formatPercent, inert } from './format';
@@ -17,7 +18,7 @@ export async function runCommand(specFile: string, options: RunOptions): Promise
   const spec = readJsonFile(specFile, 'spec');
   const core = openCore({ db: options.db });
   try {
-    const { started, finished } = await followExperiment(core, () => core.call('experiments.start', { spec }));
+    const { started, finished } = await followExperiment(core, () => core.call('experiments.start', { spec: spec as ExperimentSpecInput }));
     const report = await core.call('experiments.get', { experimentId: started.experimentId });
     if (options.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     // A mistake in the input found by the worker (an unknown class, a missing file, a freeze

@@ -1,7 +1,7 @@
 // How the CLI tells what went wrong: every error carries the contract's error code, and one
 // table turns that code into the process's exit code.
-import type { ErrorCode } from '../../preload/contract';
-import { errorCodeOf } from '../../preload/contract';
+import type { ErrorCode } from '@contract';
+import { errorCodeOf } from '@contract';
 
 /** An error caused by what the user typed or pointed at (a flag, a file): one line, exit code 2. */
 export class UserError extends Error {

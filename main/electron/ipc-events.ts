@@ -1,6 +1,6 @@
 // Forwards the application's event stream to our windows as contract events on
 // ipcChannel.event. The stream (services/app-events.ts) already throttles step progress.
-import { ipcChannel } from '../../preload/contract';
+import { ipcChannel } from '@contract';
 import type { ContractEvent } from '../services/app-events';
 import type { WindowRegistry } from './ipc';
 

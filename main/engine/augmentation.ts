@@ -8,7 +8,7 @@
 // Shifts are whole pixels, so a shift alone moves pixels exactly. Brightness adds one value
 // per sample and clips to [0, 1].
 import * as tf from '@tensorflow/tfjs';
-import type { AugmentationSpec } from './spec';
+import type { AugmentationSpec } from '@contract/spec';
 import type { Rng } from './rng';
 
 export type Augment = (xs: tf.Tensor4D, rng: Rng) => tf.Tensor4D;

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Split } from './datasets/dataset';
 import { sampleSize } from './datasets/dataset';
 
-import type { ClassMetrics, Misclassified as ContractMisclassified } from '../../preload/contract/results';
+import type { ClassMetrics, Misclassified as ContractMisclassified } from '@contract/results';
 
 // The shapes of per-class metrics and misclassified samples are declared once, in the contract.
 export type { ClassMetrics };

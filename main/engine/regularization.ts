@@ -12,7 +12,7 @@
 // towards zero is not a sensible prior, and Keras's kernel/bias regularisers draw the same line.
 // Frozen weights are left out as well: their gradient is never applied, so they add only cost.
 import * as tf from '@tensorflow/tfjs';
-import type { RegularizationSpec } from './spec';
+import type { RegularizationSpec } from '@contract/spec';
 import { weightKey } from './models/weights-snapshot';
 
 /** One weight's share of a penalty: coefficient/2 · ‖w − reference‖² (reference 0 when absent). */

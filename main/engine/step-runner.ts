@@ -5,7 +5,7 @@
 // checkpoints and cancellation are the same either way.
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from './rng';
-import type { TrainingSpec } from './spec';
+import type { TrainingSpec } from '@contract/spec';
 import type { PenaltyTerm } from './regularization';
 import { createDataParallelTrainer, type DataParallelTrainer } from './data-parallel/data-parallel-trainer';
 import { createDenseTrainer, denseModelUnsupported, type DenseTrainer } from './dense-trainer/dense-trainer';

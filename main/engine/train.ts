@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { trainingForward } from './training-forward';
 import type { Split } from './datasets/dataset';
 import { sampleSize } from './datasets/dataset';
-import type { TrainingSpec } from './spec';
+import type { TrainingSpec } from '@contract/spec';
 import { createRng, shuffledIndices, type Rng } from './rng';
 import { createStepRunner, planParallelism, type StepPlan } from './step-runner';
 import { createOptimizer } from './optimizers/create-optimizer';
@@ -14,7 +14,7 @@ import type { PenaltyTerm } from './regularization';
 import { assertWebgpuHealthy, raceWebgpuFault } from './webgpu';
 
 // Step progress and epoch metrics are declared once, in the contract, as the faces show them.
-import type { EpochMetrics, StepProgress } from '../../preload/contract/results';
+import type { EpochMetrics, StepProgress } from '@contract/results';
 export type { EpochMetrics, StepProgress };
 
 /** What a checkpoint needs after an epoch: the metrics, the optimizer and the early-stopping state. */

@@ -3,7 +3,7 @@
 // the run journal, so what a face hears is already recorded; progress made outside a training
 // job (a download for a dataset preview) is published here directly. Step progress is
 // throttled once, here, for every face.
-import type { ContractEvent } from '../../preload/contract';
+import type { ContractEvent } from '@contract';
 import type { SupervisorEvent } from '../training/supervisor';
 import type { JournaledEvent } from './run-journal';
 import { RunStepThrottle, RUN_STEP_INTERVAL_MS } from './run-step-throttle';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from './app-context';
 import { appVersion, resourcesDir } from '../paths';
-import type { AppInfo } from '../../preload/contract';
+import type { AppInfo } from '@contract';
 import { machineInfo } from '../engine/machine';
 
 export async function appInfo(app: AppContext, mode: AppInfo['mode']) {

@@ -1,7 +1,7 @@
 // Datasets for the UI: previews (class counts and sample images) and the images of
 // particular samples (e.g. the misclassified ones on the results page). Loading and decoding
 // happen in the helper process; download progress reaches the faces through `onDownloadProgress`.
-import type { DatasetSpec } from '../engine/spec';
+import type { DatasetSpec } from '@contract/spec';
 import type { DownloadProgressNote, HelperClient } from './helper-client';
 
 export class DatasetsService {

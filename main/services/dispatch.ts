@@ -2,7 +2,7 @@
 // the method must be a contract method, its argument must parse with the contract's
 // schema, and the answer is { result } or { error: { code, message } } — never a throw
 // across the process boundary. Transports check who is calling before they get here.
-import { methods, isMethodName, errorCodeOf, type ApiError, type ApiResponse, type MethodName } from '../../preload/contract';
+import { methods, isMethodName, errorCodeOf, type ApiError, type ApiResponse, type MethodName } from '@contract';
 import type { Handlers } from './handlers';
 
 /** Maps an error thrown by the core to what the renderer is told: by the code it carries. */

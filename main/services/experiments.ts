@@ -1,7 +1,7 @@
 // Experiments as use cases: validate a spec, start it (records + a worker job), cancel it,
 // and report on it. Transport-free: the CLI, Electron IPC and browser mode all call this.
 import fs from 'node:fs';
-import { parseExperimentSpec, type ExperimentSpec } from '../engine/spec';
+import { parseExperimentSpec, type ExperimentSpec } from '@contract/spec';
 import { checkpointFolders, readCheckpointInfo, tidyCheckpointFolder, type CheckpointInfo } from '../engine/checkpoints';
 import type { Store, Run } from '../store';
 import type { Supervisor, JobOutcome } from '../training/supervisor';

@@ -1,9 +1,9 @@
 // Binds every contract method to the application core. Each handler receives arguments
 // already validated by dispatch() and returns what the contract's result schema describes;
 // the `satisfies` below makes the compiler hold each handler to its method's types.
-import type { MethodName, MethodArgs, MethodResult } from '../../preload/contract';
+import type { MethodName, MethodArgs, MethodResult } from '@contract';
 import type { AppContext } from './app-context';
-import { SpecError } from '../engine/spec';
+import { SpecError } from '@contract/spec';
 import { RunsService } from './runs-service';
 import { ModelsService } from './models-service';
 import { DatasetsService } from './datasets-service';

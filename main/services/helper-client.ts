@@ -3,7 +3,7 @@
 // lives on (models and datasets stay loaded in it); if it dies — an out-of-memory on a big
 // preview, a crash in a native decoder — the requests it held fail with the reason and the
 // next request starts a fresh one. Errors keep their contract code across the boundary.
-import type { ErrorCode } from '../../preload/contract/errors';
+import type { ErrorCode } from '@contract/errors';
 import type { WorkerExit, WorkerHandle, WorkerLauncher } from '../training/launcher';
 import type { FromHelper, HelperMethod, HelperMethods, ToHelper } from '../training/helper-protocol';
 import { describeExitCode, isOutOfMemoryExit } from '../training/exit-codes';

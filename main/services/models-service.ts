@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../store';
-import type { ArchitectureName } from '../engine/spec';
+import type { ArchitectureName } from '@contract/spec';
 import type { HelperClient } from './helper-client';
 import { RequestError } from './request-error';
 

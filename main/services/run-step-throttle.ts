@@ -2,7 +2,7 @@
 // steps are throttled to at most one per interval (default 100 ms, i.e. ≤ 10/s). The newest
 // step is kept and sent at the end of the interval, and a pending step is flushed before any
 // other event of that run, so every face ends on the latest progress and sees events in order.
-import type { ContractEvent } from '../../preload/contract';
+import type { ContractEvent } from '@contract';
 
 export const RUN_STEP_INTERVAL_MS = 100;
 

@@ -1,6 +1,6 @@
 // The runs list as CSV (RFC 4180), one row per run, the columns people compare.
 import type { Run } from '../store';
-import { csvField } from '../../preload/contract/csv';
+import { csvField } from '@contract/csv';
 
 const columns: { header: string; value: (r: Run) => unknown }[] = [
   { header: 'id', value: (r) => r.id },

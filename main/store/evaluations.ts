@@ -2,7 +2,7 @@
 // 'test' split also updates runs.test_accuracy in the same transaction, so the copy used
 // for sorting lists can never disagree with the evaluation it came from.
 import type { Database, Statement } from 'better-sqlite3';
-import type { ClassMetrics, Misclassified } from '../../preload/contract/results';
+import type { ClassMetrics, Misclassified } from '@contract/results';
 import { fromJson, toJson } from './json-columns';
 import { StoreError } from './store-error';
 

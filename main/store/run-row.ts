@@ -2,10 +2,10 @@
 // the runs repository and the run list query so both return exactly the same shape.
 import { fromJson } from './json-columns';
 
-import type { RunRole, RunStatus } from '../../preload/contract/results';
+import type { RunRole, RunStatus } from '@contract/results';
 
 // A run's role and status are declared once, in the contract.
-export { runRoles, runStatuses, finalRunStatuses, type RunRole, type RunStatus } from '../../preload/contract/results';
+export { runRoles, runStatuses, finalRunStatuses, type RunRole, type RunStatus } from '@contract/results';
 
 /** Where and with what a run trained; written once the worker has picked its backend. */
 export interface RunEnvironment {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { loadDataset, conformDataset } from '../engine/datasets';
 import { applyFreeze, readWeightsSnapshot, loadModel, resolveFrozenLayers } from '../engine/models';
 import { readCheckpoint, checkpointFolders, checkpointSize, existingCheckpointFolder } from '../engine/checkpoints';
-import type { RegularizationSpec } from '../engine/spec';
+import type { RegularizationSpec } from '@contract/spec';
 import type { Continuation } from './protocol';
 import { trainPhase, type PhaseContext, type PhaseInput } from './train-phase';
 import { architectureOf, baselineRegularization, loadOptions } from './phase-settings';

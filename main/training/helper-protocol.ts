@@ -2,9 +2,9 @@
 // does the heavy requests of the UI (model summaries, predictions with image decoding,
 // dataset previews and sample images), so that none of them blocks the process that serves
 // the window and writes the database. Requests carry an id; answers name it.
-import type { ErrorCode } from '../../preload/contract/errors';
-import type { DatasetPreview } from '../../preload/contract/results';
-import type { ArchitectureName, DatasetSpec } from '../engine/spec';
+import type { ErrorCode } from '@contract/errors';
+import type { DatasetPreview } from '@contract/results';
+import type { ArchitectureName, DatasetSpec } from '@contract/spec';
 import type { ModelSummary } from '../engine/models';
 import type { GpuAdapterRecord } from '../engine/webgpu';
 

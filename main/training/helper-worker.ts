@@ -6,7 +6,7 @@
 import type { FromHelper, ToHelper } from './helper-protocol';
 import { HelperJobs } from './helper-jobs';
 import { watchParent } from './parent-link';
-import { errorCodeOf } from '../../preload/contract/errors';
+import { errorCodeOf } from '@contract/errors';
 
 interface ParentPort {
   on(event: 'message', listener: (event: { data: ToHelper }) => void): void;

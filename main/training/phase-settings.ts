@@ -3,7 +3,7 @@ import type { LoadOptions } from '../engine/datasets';
 import type { Job } from './protocol';
 import type { Report } from './train-phase';
 import type * as tf from '@tensorflow/tfjs';
-import type { ExperimentSpec, RegularizationSpec } from '../engine/spec';
+import type { ExperimentSpec, RegularizationSpec } from '@contract/spec';
 import { applyFreeze, buildModel, reinitialisedCopy } from '../engine/models';
 
 /** What the run records as its architecture. */

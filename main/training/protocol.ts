@@ -1,10 +1,10 @@
 // Messages between the supervisor and a training worker process. The worker never opens
 // the database: it reports, and the supervisor (the single writer) records.
-import type { ExperimentSpec, BackendName } from '../engine/spec';
+import type { ExperimentSpec, BackendName } from '@contract/spec';
 import type { EpochMetrics, StepProgress } from '../engine/train';
 import type { Evaluation } from '../engine/evaluate';
 import type { RunRole } from './roles';
-import type { ErrorCode } from '../../preload/contract/errors';
+import type { ErrorCode } from '@contract/errors';
 import type { GpuAdapterRecord } from '../engine/webgpu';
 
 export type { RunRole } from './roles';

@@ -7,7 +7,7 @@ import { describeAdapterLine } from '../engine/webgpu';
 import { loadDataset, conformDataset } from '../engine/datasets';
 import { loadPretrained } from '../engine/downloads';
 import { buildModel, transferModel, resolveFrozenLayers, applyFreeze, loadModel, readWeightsSnapshot } from '../engine/models';
-import type { ExperimentSpec } from '../engine/spec';
+import type { ExperimentSpec } from '@contract/spec';
 import type { EnvironmentInfo, Job, PhasePlan } from './protocol';
 import { trainPhase, type PhaseContext, type PhaseOutcome, type Report } from './train-phase';
 import { continueRun } from './continue-run';

@@ -8,7 +8,7 @@ import type { FromWorker, Job, PhaseStarted, WorkerIdentity } from './protocol';
 import type { RunRole, RunStatus } from './roles';
 import type { StepProgress, EpochMetrics } from '../engine/train';
 import type { Evaluation } from '../engine/evaluate';
-import type { ErrorCode } from '../../preload/contract/errors';
+import type { ErrorCode } from '@contract/errors';
 import type { WorkerHandle, WorkerLauncher, WorkerExit } from './launcher';
 import { describeExitCode, isOutOfMemoryExit } from './exit-codes';
 

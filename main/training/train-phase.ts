@@ -14,7 +14,7 @@ import { createAugmenter, describeAugmentation, isAugmentationOn } from '../engi
 import { checkpointSize, writeCheckpoint } from '../engine/checkpoints';
 import { planParallelism, type StepPlan } from '../engine/step-runner';
 import { trainingThreads } from './training-threads';
-import type { DatasetSpec, RegularizationSpec, TrainingSpec } from '../engine/spec';
+import type { DatasetSpec, RegularizationSpec, TrainingSpec } from '@contract/spec';
 import type { EnvironmentInfo, FromWorker, Job, PhasePlan } from './protocol';
 
 export type Report = (message: FromWorker) => void;

@@ -5,7 +5,7 @@ import type { FromWorker, ToWorker } from './protocol';
 import { runJob } from './run-job';
 import { watchParent } from './parent-link';
 import { ownIdentity } from '../store/process-identity';
-import { errorCodeOf } from '../../preload/contract/errors';
+import { errorCodeOf } from '@contract/errors';
 
 interface ParentPort {
   on(event: 'message', listener: (event: { data: ToWorker }) => void): void;

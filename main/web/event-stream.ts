@@ -2,7 +2,7 @@
 // EventSource as `data: {"name","payload"}`. Step progress arrives already throttled from
 // the application's event stream (services/app-events.ts).
 import type { ServerResponse } from 'node:http';
-import type { ContractEvent } from '../../preload/contract';
+import type { ContractEvent } from '@contract';
 
 const KEEP_ALIVE_MS = 15_000;
 

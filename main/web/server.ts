@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { createAppContext, type AppContext } from '../services/app-context';
 import { createHandlers } from '../services/handlers';
 import { dispatch } from '../services/dispatch';
-import { isMethodName, type ApiError, type ApiResponse } from '../../preload/contract';
+import { isMethodName, type ApiError, type ApiResponse } from '@contract';
 import { createToken, hostAllowed, originAllowed, presentedToken, tokenMatches } from './guards';
 import { cspFromIndexHtml, securityHeaders } from './security-headers';
 import { StaticFiles, defaultRendererDir } from './static-files';

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { environmentInfo } from '../../main/engine/backend';
 import { saveModel } from '../../main/engine/models';
-import type { DatasetSpec, ModelSpec } from '../../main/engine/spec';
+import type { DatasetSpec, ModelSpec } from '@contract/spec';
 import type { GpuAdapterRecord } from '../../main/engine/webgpu';
 import { writeRandomCifar } from './training/random-datasets';
 import { engineRun } from './training/engine-run';

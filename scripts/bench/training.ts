@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { selectBackend, environmentInfo } from '../../main/engine/backend';
 import { buildModel } from '../../main/engine/models';
-import type { ArchitectureName } from '../../main/engine/spec';
+import type { ArchitectureName } from '@contract/spec';
 import { trainingThreads } from '../../main/training/training-threads';
 import { writeRandomCifar, writeRandomIdx, type RandomDataset } from './training/random-datasets';
 import { trainingFlopsPerSample } from './training/flops';

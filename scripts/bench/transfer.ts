@@ -17,7 +17,7 @@ import { cacheFrozenFeatures, planFeatureCache } from '../../main/engine/feature
 import { createPenalty } from '../../main/engine/regularization';
 import { trainModel } from '../../main/engine/train';
 import type { Split } from '../../main/engine/datasets/dataset';
-import type { TrainingSpec } from '../../main/engine/spec';
+import type { TrainingSpec } from '@contract/spec';
 import { argValue } from './shared/bench-args';
 
 function positiveInt(name: string, fallback: number, max: number): number {

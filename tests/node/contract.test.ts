@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { methods, events, type ContractEvent, type RunDetail } from '../../preload/contract';
+import { methods, events, type ContractEvent, type RunDetail } from '@contract';
 import { createAppContext, type AppContext } from '../../main/services/app-context';
 import { createHandlers, type Handlers } from '../../main/services/handlers';
 import { dispatch } from '../../main/services/dispatch';

@@ -2,7 +2,7 @@
 // they run on a fresh install), and freeze layers the architecture really has.
 import { describe, expect, it } from 'vitest';
 import { exampleSpecs } from '../../main/services/app-info';
-import { parseExperimentSpec } from '../../main/engine/spec';
+import { parseExperimentSpec } from '@contract/spec';
 import { buildModel, resolveFrozenLayers } from '../../main/engine/models';
 
 describe('example specs', () => {

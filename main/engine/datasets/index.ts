@@ -2,7 +2,7 @@
 // Dataset shape (dataset.ts). Loaders produce SourceData; finishDataset applies the options
 // every kind shares, so they behave the same everywhere.
 import path from 'node:path';
-import type { DatasetSpec } from '../spec';
+import type { DatasetSpec } from '@contract/spec';
 import type { Dataset } from './dataset';
 import { loadBuiltinMnist } from './builtin-mnist';
 import { loadBuiltinShapes } from './builtin-shapes';

@@ -2,7 +2,7 @@
 // imageSize, channels) are applied. Image sources keep their bytes as Uint8Array until the
 // very end, so a 60,000-image set is not held as floats twice, and class selection and
 // per-class limits only ever copy the samples that are kept.
-import type { builtinDatasetSchema } from '../spec';
+import type { builtinDatasetSchema } from '@contract/spec';
 import type { DownloadProgress, DownloadSettings } from '../downloads/cached-file';
 import type { z } from 'zod';
 

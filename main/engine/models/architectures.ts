@@ -4,7 +4,7 @@
 // is seeded from the experiment seed and the layer's name, so the same seed gives the same
 // weights, and adding a layer does not reshuffle the others' initial weights.
 import * as tf from '@tensorflow/tfjs';
-import type { ArchitectureName } from '../spec';
+import type { ArchitectureName } from '@contract/spec';
 import { ModelError } from './model-error';
 
 /** A 32-bit seed for one layer, from the experiment seed and the layer's name (FNV-1a). */

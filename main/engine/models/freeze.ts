@@ -2,7 +2,7 @@
 // names the model carries (built-in architectures: conv1, pool1, …, head; imported models keep
 // their own); the head is the model's output layer whatever its name (see layer-stack.ts).
 import * as tf from '@tensorflow/tfjs';
-import type { FreezeSpec } from '../spec';
+import type { FreezeSpec } from '@contract/spec';
 import { runFrozenBatchNormsInInferenceMode } from './frozen-batch-norm';
 import { headLayer, layerNames, linearLayerChain, modelLayers, requireLayerName } from './layer-stack';
 import { ModelError } from './model-error';

@@ -1,6 +1,6 @@
 // The optimizer a training spec names, fused where the engine has a fused one.
 import * as tf from '@tensorflow/tfjs';
-import type { TrainingSpec } from '../spec';
+import type { TrainingSpec } from '@contract/spec';
 import { fusedAdam } from './fused-adam';
 import { fusedSgd } from './fused-sgd';
 import { fusedRmsprop } from './fused-rmsprop';

@@ -2,7 +2,7 @@
 // its own colour (the same everywhere unless two runs shown together would share one,
 // run-colors.ts), the baseline grey, and optionally
 // the validation twin of the metric dashed in the same colour.
-import type { RunDetail, RunInfo } from '../../../preload/contract';
+import type { RunDetail, RunInfo } from '@contract';
 import type { ChartSeries } from '../components/metric-series';
 import { BASELINE_GREY, distinctRunColors } from '../components/run-colors';
 import { shortId } from '../history/display-format';

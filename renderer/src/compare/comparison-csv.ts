@@ -1,8 +1,8 @@
 // The comparison as CSV (RFC 4180): one row per run with its identity, its metrics and
 // every parameter, so a spreadsheet can sort and chart it. Built in the renderer from the
 // 'runs.compare' answer; the core's runs CSV is the list, this is the side-by-side.
-import type { Comparison } from '../../../preload/contract';
-import { csvField } from '../../../preload/contract/csv';
+import type { Comparison } from '@contract';
+import { csvField } from '@contract/csv';
 import { METRICS, parameterText } from './comparison-metrics';
 
 export { csvField };

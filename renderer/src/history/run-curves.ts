@@ -1,7 +1,7 @@
 // Stored curves (runs.get → curves) as chart lines. Each metric series mixes per-epoch
 // points (step null) and per-step points (step = global step); a chart shows one kind.
 // Train curves are solid and validation curves dashed (UI.md), val_<name> pairing with <name>.
-import type { MetricSeriesInfo } from '../../../preload/contract';
+import type { MetricSeriesInfo } from '@contract';
 import type { ChartPoint, ChartSeries } from '../components/metric-series';
 
 /** What the x axis counts: epochs, optimizer steps, or seconds since the run started. */

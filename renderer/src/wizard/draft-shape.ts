@@ -1,6 +1,6 @@
 // The shape of the wizard's draft: its steps, data choices and every field (draft.ts reads,
 // validates and saves it).
-import type { architectureNames, backendNames } from '../../../preload/contract/spec';
+import type { architectureNames, backendNames } from '@contract/spec';
 import type { Hyperparameters } from './hyperparameters';
 
 export const STEPS = [

@@ -4,7 +4,7 @@
 // field by field: a bad or outdated field falls back to its default instead of breaking
 // the wizard.
 import { z } from 'zod';
-import { architectureNames, backendNames } from '../../../preload/contract/spec';
+import { architectureNames, backendNames } from '@contract/spec';
 import { defaultHyperparameters, OPTIMIZERS, type Hyperparameters } from './hyperparameters';
 import { suggestedName } from './experiment-name';
 import { DATA_ORIGINS, STEPS, type DataChoice, type Draft, type StepId } from './draft-shape';

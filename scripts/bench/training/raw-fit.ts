@@ -3,7 +3,7 @@
 // process and on the same backend. Samples/s per epoch from fit's own epoch callbacks.
 import * as tf from '@tensorflow/tfjs';
 import { buildModel } from '../../../main/engine/models';
-import type { ArchitectureName } from '../../../main/engine/spec';
+import type { ArchitectureName } from '@contract/spec';
 import { randomSamples } from './random-datasets';
 
 export async function rawFitSamplesPerSec(

@@ -10,7 +10,7 @@ import { buildModel } from '../../../main/engine/models';
 import { trainModel } from '../../../main/engine/train';
 import { planParallelism } from '../../../main/engine/step-runner';
 import { createRng } from '../../../main/engine/rng';
-import type { TrainingSpec } from '../../../main/engine/spec';
+import type { TrainingSpec } from '@contract/spec';
 
 const replicaFile = path.resolve('dist/main/data-parallel-replica.js');
 const denseThreadFile = path.resolve('dist/main/dense-trainer-thread.js');

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { conformDataset, DatasetError, loadDataset, type Dataset } from '../../../main/engine/datasets';
-import type { DatasetSpec } from '../../../main/engine/spec';
+import type { DatasetSpec } from '@contract/spec';
 import { convertChannels, resizeBilinear } from '../../../main/engine/datasets/image-transform';
 import { fixturePixel, idxImagesBytes, idxLabelsBytes, makeTempDir, writeFile } from '../../fixtures/dataset-files';
 

@@ -18,7 +18,7 @@ import { fixedThreadPolicy, type ThreadPolicy } from '../../../main/engine/dense
 import { createPenalty } from '../../../main/engine/regularization';
 import { getWeightsSnapshot } from '../../../main/engine/models/weights-snapshot';
 import { createRng } from '../../../main/engine/rng';
-import type { TrainingSpec } from '../../../main/engine/spec';
+import type { TrainingSpec } from '@contract/spec';
 
 const threadFile = path.resolve('dist/main/dense-trainer-thread.js');
 const inputShape = [4, 3, 1];

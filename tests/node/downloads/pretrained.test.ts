@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DOWNLOAD_BASE_ENV, DownloadError, INPUT_SCALING_LAYER, loadPretrained } from '../../../main/engine/downloads';
 import { headUnits, layerNames, loadModel } from '../../../main/engine/models';
-import { parseExperimentSpec } from '../../../main/engine/spec';
+import { parseExperimentSpec } from '@contract/spec';
 import { runJob } from '../../../main/training/run-job';
 import type { FromWorker } from '../../../main/training/protocol';
 import { idxImagesBytes, idxLabelsBytes, makeTempDir, writeFile } from '../../fixtures/dataset-files';

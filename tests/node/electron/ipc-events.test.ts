@@ -2,7 +2,7 @@
 // FakeSupervisorEvents stands in for the supervisor's subscribe(); FakeWebContents for
 // Electron's WebContents. Time is vitest's fake clock.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ipcChannel, type ContractEvent } from '../../../preload/contract';
+import { ipcChannel, type ContractEvent } from '@contract';
 import { WindowRegistry } from '../../../main/electron/ipc';
 import { forwardEvents } from '../../../main/electron/ipc-events';
 

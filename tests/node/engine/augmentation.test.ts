@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../main/engine/backend';
 import { applySampleTransforms, createAugmenter, isAugmentationOn, type SampleTransform } from '../../../main/engine/augmentation';
-import { augmentationSchema } from '../../../main/engine/spec';
+import { augmentationSchema } from '@contract/spec';
 import { createRng } from '../../../main/engine/rng';
 
 beforeAll(async () => {

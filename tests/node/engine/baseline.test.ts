@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { buildModel, transferModel, applyFreeze, resolveFrozenLayers, getWeightsSnapshot } from '../../../main/engine/models';
 import { baselineModel, baselineRegularization } from '../../../main/training/phase-settings';
-import { parseExperimentSpec } from '../../../main/engine/spec';
+import { parseExperimentSpec } from '@contract/spec';
 import { tinySpec } from '../training/tiny-specs';
 
 describe('baseline', () => {

@@ -10,7 +10,7 @@ import { selectBackend } from '../../../main/engine/backend';
 import { buildModel } from '../../../main/engine/models';
 import { checkpointFolders, readCheckpoint, readCheckpointInfo, tidyCheckpointFolder, writeCheckpoint } from '../../../main/engine/checkpoints';
 import { readOptimizerState, trainModel, type EpochMetrics, type TrainOptions } from '../../../main/engine/train';
-import type { TrainingSpec } from '../../../main/engine/spec';
+import type { TrainingSpec } from '@contract/spec';
 import { bandedSplit, maxDifference, weightArrays } from './tiny-data';
 
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { selectBackend } from '../../../main/engine/backend';
 import { buildModel, applyFreeze, resolveFrozenLayers } from '../../../main/engine/models';
 import { cacheFrozenFeatures, planFeatureCache } from '../../../main/engine/feature-cache';
 import { trainModel, type EpochMetrics } from '../../../main/engine/train';
-import type { ArchitectureName, TrainingSpec } from '../../../main/engine/spec';
+import type { ArchitectureName, TrainingSpec } from '@contract/spec';
 import { bandedSplit, maxDifference, weightArrays } from './tiny-data';
 
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { selectBackend } from '../../../main/engine/backend';
 import { buildModel, transferModel, applyFreeze, getWeightsSnapshot, weightKey } from '../../../main/engine/models';
 import { createPenalty, isKernelOrBias } from '../../../main/engine/regularization';
 import { trainModel, type TrainOptions } from '../../../main/engine/train';
-import type { TrainingSpec } from '../../../main/engine/spec';
+import type { TrainingSpec } from '@contract/spec';
 import { bandedSplit, distance } from './tiny-data';
 
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { selectBackend } from '../../../main/engine/backend';
 import { probeWebgpuAdapter, raceWebgpuFault, webgpuFault } from '../../../main/engine/webgpu';
 import { buildModel } from '../../../main/engine/models';
 import { trainModel } from '../../../main/engine/train';
-import { trainingSchema } from '../../../preload/contract/spec';
+import { trainingSchema } from '@contract/spec';
 import { bandedSplit } from './tiny-data';
 
 const available = (await probeWebgpuAdapter()) !== undefined || process.env.TRANSFER_LAB_REQUIRE_WEBGPU === '1';

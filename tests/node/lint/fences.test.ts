@@ -23,6 +23,8 @@ describe('layer fences', () => {
     ['the store importing services', 'main/store/fence-probe.ts', "import { RunsService } from '../services/runs-service';\nexport const x = RunsService;\n"],
     ['the engine importing the store', 'main/engine/fence-probe.ts', "import { createStore } from '../store';\nexport const x = createStore;\n"],
     ['training importing services', 'main/training/fence-probe.ts', "import { dispatch } from '../services/dispatch';\nexport const x = dispatch;\n"],
+    ['the contract importing main', 'contract/fence-probe.ts', "import { createStore } from '../main/store';\nexport const x = createStore;\n"],
+    ['the contract importing a Node built-in', 'contract/fence-probe.ts', "import fs from 'node:fs';\nexport const x = fs;\n"],
     ['the renderer importing the preload bridge', 'renderer/src/lib/fence-probe.ts', "import { bridge } from '../../../preload/bridge';\nexport const x = bridge;\n"],
   ])('refuse %s', async (_what, file, code) => {
     expect(await importErrors(file, code)).not.toEqual([]);
@@ -32,7 +34,7 @@ describe('layer fences', () => {
     ['a face importing services', 'main/cli/fence-probe.ts', "import { dispatch } from '../services/dispatch';\nexport const x = dispatch;\n"],
     ['a face implementing the launcher port (types only)', 'main/electron/fence-probe.ts', "import type { WorkerLauncher } from '../training/launcher';\nexport type X = WorkerLauncher;\n"],
     ['services importing the store', 'main/services/fence-probe.ts', "import { createStore } from '../store';\nexport const x = createStore;\n"],
-    ['the renderer importing the contract', 'renderer/src/lib/fence-probe.ts', "import { methods } from '../../../preload/contract';\nexport const x = methods;\n"],
+    ['the renderer importing the contract', 'renderer/src/lib/fence-probe.ts', "import { methods } from '@contract';\nexport const x = methods;\n"],
   ])('allow %s', async (_what, file, code) => {
     expect(await importErrors(file, code)).toEqual([]);
   });

@@ -2,7 +2,7 @@
 // run-step throttled per run. FakeSupervisorEvents stands in for the supervisor's subscribe().
 // Time is vitest's fake clock.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { events } from '../../../preload/contract';
+import { events } from '@contract';
 import type { SupervisorEvent } from '../../../main/training/supervisor';
 import { AppEvents } from '../../../main/services/app-events';
 

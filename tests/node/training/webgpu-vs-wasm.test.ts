@@ -11,7 +11,7 @@ import { probeWebgpuAdapter } from '../../../main/engine/webgpu';
 import { buildModel, resolveFrozenLayers, applyFreeze } from '../../../main/engine/models';
 import { classifierOnFeatures } from '../../../main/engine/downloads/pretrained';
 import { splitValidation, trainModel } from '../../../main/engine/train';
-import { trainingSchema } from '../../../preload/contract/spec';
+import { trainingSchema } from '@contract/spec';
 import { bandedSplit } from '../engine/tiny-data';
 import { mobilenetLikeModel } from '../downloads/fixture-files';
 

@@ -8,7 +8,7 @@ import { apiCall, rowCounts, startWebFixture, type WebFixture } from './web-fixt
 import { tinySpec } from '../training/tiny-specs';
 import { EventStream } from '../../../main/web/event-stream';
 import { AppEvents } from '../../../main/services/app-events';
-import type { ContractEvent } from '../../../preload/contract';
+import type { ContractEvent } from '@contract';
 
 interface Received {
   at: number;

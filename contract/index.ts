@@ -6,7 +6,7 @@
 // Every call takes one object argument. Argument schemas are strict (unknown keys are
 // refused), so a payload cannot smuggle fields such as __proto__ through to the core.
 import { z } from 'zod';
-import { datasetSchema } from './spec';
+import { datasetSchema, type ExperimentSpec, type ExperimentSpecInput } from './spec';
 import * as r from './results';
 import { dialogMethods } from './dialogs';
 import type { ErrorCode } from './errors';
@@ -33,6 +33,13 @@ export const runListQuerySchema = z.object({
   offset: z.number().int().min(0).max(10_000_000).optional(),
 }).strict();
 
+/**
+ * An experiment spec as a call argument: typed as the spec schema's input, and checked by the
+ * service with parseExperimentSpec, whose messages name each bad field and what it expected
+ * (answered as 'invalid-spec' with the issues, not as a malformed call).
+ */
+const specArgument = z.custom<ExperimentSpecInput>(() => true);
+
 /** An image sent for prediction: a PNG, JPEG or WebP data URL, at most ~10 MB. */
 const imageDataUrl = z.string().max(14_000_000).regex(/^data:image\/(png|jpeg|webp|gif);base64,[A-Za-z0-9+/=]+$/, 'expected a data:image/…;base64 URL');
 
@@ -47,14 +54,14 @@ export const methods = {
     result: z.object({ images: z.array(z.object({ id: z.string(), dataUrl: z.string() })) }),
   },
   'experiments.validate': {
-    args: z.object({ spec: z.unknown() }).strict(),
+    args: z.object({ spec: specArgument }).strict(),
     result: z.union([
-      z.object({ ok: z.literal(true), spec: z.unknown() }),
+      z.object({ ok: z.literal(true), spec: z.custom<ExperimentSpec>(() => true) }),
       z.object({ ok: z.literal(false), issues: z.array(z.object({ path: z.string(), message: z.string() })) }),
     ]),
   },
   'experiments.start': {
-    args: z.object({ spec: z.unknown() }).strict(),
+    args: z.object({ spec: specArgument }).strict(),
     result: z.object({ experimentId: z.string(), runs: z.array(z.object({ id: z.string(), role: runRole })) }),
   },
   'experiments.cancel': { args: z.object({ experimentId: id }).strict(), result: z.object({ cancelled: z.boolean() }) },
