@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Rebuilds the wasm SIMD training kernels from C:
-#   main/engine/wasm-simd/training-kernels/*.c → training-kernels.wasm and
+#   main/engine/accel/wasm-simd/training-kernels/*.c → training-kernels.wasm and
 #   training-kernels-binary.ts (the same bytes as base64, so bundles and asar archives carry
 #   the module inside the JavaScript and nothing has to be found on disk at run time).
 # The same C is built twice: for tfjs-backend-wasm's memory (the kernels tfjs calls), and for
 # a shared memory (-matomics, --shared-memory) that the dense trainer's threads all work in
-# (main/engine/dense-trainer); the second goes into the binary file only, as base64.
+# (main/engine/accel/dense-trainer); the second goes into the binary file only, as base64.
 # The C is one file per kernel family, built as ONE module: the families are concatenated, in
 # the order of `families` below (common.c first: includes and helpers), into one translation
 # unit, training-kernels.c, which is what clang compiles (so static inline helpers and macros
@@ -14,7 +14,7 @@
 # `--check` builds into a temporary folder and fails if the committed files differ.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-dir="$root/main/engine/wasm-simd"
+dir="$root/main/engine/accel/wasm-simd"
 out="$dir"
 if [[ "${1:-}" == "--check" ]]; then out="$(mktemp -d)"; fi
 flags=(--target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -ffreestanding -fno-exceptions)
@@ -57,5 +57,5 @@ if [[ "$out" != "$dir" ]]; then
     || { echo "committed wasm kernels differ from a fresh build of training-kernels.c; run scripts/build-wasm-kernels.sh" >&2; exit 1; }
   echo "wasm kernels match training-kernels.c"
 else
-  echo "built $(wc -c < "$out/training-kernels.wasm") bytes → main/engine/wasm-simd/training-kernels.wasm"
+  echo "built $(wc -c < "$out/training-kernels.wasm") bytes → main/engine/accel/wasm-simd/training-kernels.wasm"
 fi

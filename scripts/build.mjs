@@ -23,8 +23,8 @@ const nodeEntries = {
   'main/cli': 'main/cli.ts',
   'main/worker': 'main/training/worker.ts',
   'main/helper': 'main/training/helper-worker.ts',
-  'main/data-parallel-replica': 'main/engine/data-parallel/replica.ts',
-  'main/dense-trainer-thread': 'main/engine/dense-trainer/dense-trainer-thread.ts',
+  'main/data-parallel-replica': 'main/engine/accel/data-parallel/replica.ts',
+  'main/dense-trainer-thread': 'main/engine/accel/dense-trainer/dense-trainer-thread.ts',
 };
 
 export async function buildMain({ quiet = false } = {}) {

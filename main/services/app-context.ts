@@ -8,7 +8,7 @@ import { Supervisor } from '../training/supervisor';
 import { forkLauncher, type WorkerLauncher } from '../training/launcher';
 import { RunJournal } from './run-journal';
 import { AppEvents } from './app-events';
-import { tidyCheckpointFolder } from '../engine/checkpoints';
+import { tidyCheckpointFolder } from '../engine/training/checkpoints';
 import { ExperimentService } from './experiments';
 import { appVersion, helperFile, workerFile } from '../paths';
 import { HelperClient, type HelperLauncher } from './helper-client';

@@ -2,7 +2,7 @@
 // and report on it. Transport-free: the CLI, Electron IPC and browser mode all call this.
 import fs from 'node:fs';
 import { parseExperimentSpec, type ExperimentSpec } from '@contract/spec';
-import { checkpointFolders, readCheckpointInfo, tidyCheckpointFolder, type CheckpointInfo } from '../engine/checkpoints';
+import { checkpointFolders, readCheckpointInfo, tidyCheckpointFolder, type CheckpointInfo } from '../engine/training/checkpoints';
 import type { Store, Run } from '../store';
 import type { Supervisor, JobOutcome } from '../training/supervisor';
 import type { Continuation, Job, PhasePlan } from '../training/protocol';

@@ -5,8 +5,8 @@
 import type { Store } from '../store';
 import type { SupervisorEvent } from '../training/supervisor';
 import type { PhaseStarted, WorkerIdentity } from '../training/protocol';
-import type { Evaluation } from '../engine/evaluate';
-import type { EpochMetrics } from '../engine/train';
+import type { Evaluation } from '../engine/training/evaluate';
+import type { EpochMetrics } from '../engine/training/train';
 import type { RunRole } from '../training/roles';
 import { computeTransferGain, type TransferGain } from './transfer-gain';
 

@@ -1,6 +1,6 @@
 // "Did transfer help?" — the answer recorded for every experiment with a baseline.
-import type { Evaluation } from '../engine/evaluate';
-import type { EpochMetrics } from '../engine/train';
+import type { Evaluation } from '../engine/training/evaluate';
+import type { EpochMetrics } from '../engine/training/train';
 import { correctnessOf, pairedBootstrapInterval, type Interval } from './paired-bootstrap';
 
 export interface TransferGain {

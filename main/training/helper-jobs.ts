@@ -4,12 +4,12 @@
 // predict panel asking again loads once. The tfjs backend is chosen once, lazily.
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
-import { selectBackend, type BackendChoice } from '../engine/backend';
-import { probeWebgpuAdapter } from '../engine/webgpu';
-import { buildModel, loadModel, summarizeModel } from '../engine/models';
-import { loadDataset, previewDataset, type Dataset, type LoadOptions } from '../engine/datasets';
-import { imageToPngDataUrl } from '../engine/datasets/preview';
-import { sampleSize } from '../engine/datasets/dataset';
+import { selectBackend, type BackendChoice } from '../engine/accel/backend';
+import { probeWebgpuAdapter } from '../engine/accel/webgpu';
+import { buildModel, loadModel, summarizeModel } from '../engine/model';
+import { loadDataset, previewDataset, type Dataset, type LoadOptions } from '../engine/data/datasets';
+import { imageToPngDataUrl } from '../engine/data/datasets/preview';
+import { sampleSize } from '../engine/data/datasets/dataset';
 import type { HelperMethods } from './helper-protocol';
 
 /** Loaded models kept in memory, by folder; predictions on the same run reuse them. */

@@ -5,8 +5,8 @@
 import type { ErrorCode } from '@contract/errors';
 import type { DatasetPreview } from '@contract/results';
 import type { ArchitectureName, DatasetSpec } from '@contract/spec';
-import type { ModelSummary } from '../engine/models';
-import type { GpuAdapterRecord } from '../engine/webgpu';
+import type { ModelSummary } from '../engine/model';
+import type { GpuAdapterRecord } from '../engine/accel/webgpu';
 
 /** Each request the helper answers: its arguments and its result. */
 export interface HelperMethods {

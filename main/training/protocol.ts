@@ -1,11 +1,11 @@
 // Messages between the supervisor and a training worker process. The worker never opens
 // the database: it reports, and the supervisor (the single writer) records.
 import type { ExperimentSpec, BackendName } from '@contract/spec';
-import type { EpochMetrics, StepProgress } from '../engine/train';
-import type { Evaluation } from '../engine/evaluate';
+import type { EpochMetrics, StepProgress } from '../engine/training/train';
+import type { Evaluation } from '../engine/training/evaluate';
 import type { RunRole } from './roles';
 import type { ErrorCode } from '@contract/errors';
-import type { GpuAdapterRecord } from '../engine/webgpu';
+import type { GpuAdapterRecord } from '../engine/accel/webgpu';
 
 export type { RunRole } from './roles';
 

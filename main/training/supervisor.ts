@@ -6,8 +6,8 @@
 // kills it after a grace period.
 import type { FromWorker, Job, PhaseStarted, WorkerIdentity } from './protocol';
 import type { RunRole, RunStatus } from './roles';
-import type { StepProgress, EpochMetrics } from '../engine/train';
-import type { Evaluation } from '../engine/evaluate';
+import type { StepProgress, EpochMetrics } from '../engine/training/train';
+import type { Evaluation } from '../engine/training/evaluate';
 import type { ErrorCode } from '@contract/errors';
 import type { WorkerHandle, WorkerLauncher, WorkerExit } from './launcher';
 import { describeExitCode, isOutOfMemoryExit } from './exit-codes';

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import os from 'node:os';
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BackendUnavailableError, environmentInfo, selectBackend } from '../../main/engine/backend';
-import { registerWasmTrainingKernels } from '../../main/engine/kernels';
-import { probeWebgpuAdapter } from '../../main/engine/webgpu';
+import { BackendUnavailableError, environmentInfo, selectBackend } from '../../main/engine/accel/backend';
+import { registerWasmTrainingKernels } from '../../main/engine/accel/kernels';
+import { probeWebgpuAdapter } from '../../main/engine/accel/webgpu';
 
 // The native tfjs packages are optional dependencies; on this project's reference machines
 // they do not install. Tests that depend on their absence say so and skip where present.

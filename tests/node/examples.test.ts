@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { exampleSpecs } from '../../main/services/app-info';
 import { parseExperimentSpec } from '@contract/spec';
-import { buildModel, resolveFrozenLayers } from '../../main/engine/models';
+import { buildModel, resolveFrozenLayers } from '../../main/engine/model';
 
 describe('example specs', () => {
   const examples = exampleSpecs();

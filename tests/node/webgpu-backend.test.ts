@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../main/engine/backend';
-import { describeAdapter, probeWebgpuAdapter } from '../../main/engine/webgpu';
-import { buildModel } from '../../main/engine/models';
-import { planParallelism } from '../../main/engine/step-runner';
+import { selectBackend } from '../../main/engine/accel/backend';
+import { describeAdapter, probeWebgpuAdapter } from '../../main/engine/accel/webgpu';
+import { buildModel } from '../../main/engine/model';
+import { planParallelism } from '../../main/engine/training/step-runner';
 
 const adapter = await probeWebgpuAdapter();
 const required = process.env.TRANSFER_LAB_REQUIRE_WEBGPU === '1';

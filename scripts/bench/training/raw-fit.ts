@@ -2,7 +2,7 @@
 // categorical cross-entropy, trained by model.fit on random data of the same shape, in this
 // process and on the same backend. Samples/s per epoch from fit's own epoch callbacks.
 import * as tf from '@tensorflow/tfjs';
-import { buildModel } from '../../../main/engine/models';
+import { buildModel } from '../../../main/engine/model';
 import type { ArchitectureName } from '@contract/spec';
 import { randomSamples } from './random-datasets';
 

@@ -5,9 +5,9 @@ import * as tf from '@tensorflow/tfjs';
 import { build } from 'esbuild';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
-import { buildModel } from '../../../main/engine/models';
-import { createDataParallelTrainer } from '../../../main/engine/data-parallel/data-parallel-trainer';
+import { selectBackend } from '../../../main/engine/accel/backend';
+import { buildModel } from '../../../main/engine/model';
+import { createDataParallelTrainer } from '../../../main/engine/accel/data-parallel/data-parallel-trainer';
 import { seededValues } from '../kernels/cross-backend';
 
 const root = path.resolve(__dirname, '../../..');
@@ -16,7 +16,7 @@ const replicaFile = path.join(root, 'node_modules', '.cache', 'transfer-lab-test
 
 beforeAll(async () => {
   await build({
-    entryPoints: [path.join(root, 'main/engine/data-parallel/replica.ts')],
+    entryPoints: [path.join(root, 'main/engine/accel/data-parallel/replica.ts')],
     bundle: true,
     platform: 'node',
     format: 'cjs',

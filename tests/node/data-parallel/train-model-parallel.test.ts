@@ -5,10 +5,10 @@
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
-import { buildModel } from '../../../main/engine/models';
-import { trainModel } from '../../../main/engine/train';
-import { planParallelism } from '../../../main/engine/step-runner';
+import { selectBackend } from '../../../main/engine/accel/backend';
+import { buildModel } from '../../../main/engine/model';
+import { trainModel } from '../../../main/engine/training/train';
+import { planParallelism } from '../../../main/engine/training/step-runner';
 import { createRng } from '../../../main/engine/rng';
 import type { TrainingSpec } from '@contract/spec';
 

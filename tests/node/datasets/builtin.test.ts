@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadDataset, previewDataset } from '../../../main/engine/datasets';
-import { SHAPE_CLASSES } from '../../../main/engine/datasets/builtin-shapes';
+import { loadDataset, previewDataset } from '../../../main/engine/data/datasets';
+import { SHAPE_CLASSES } from '../../../main/engine/data/datasets/builtin-shapes';
 
 function range(x: Float32Array): [number, number] {
   let min = Infinity;

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadDataset } from '../../../main/engine/datasets';
-import { CIFAR10_CLASS_NAMES } from '../../../main/engine/datasets/cifar10';
+import { loadDataset } from '../../../main/engine/data/datasets';
+import { CIFAR10_CLASS_NAMES } from '../../../main/engine/data/datasets/cifar10';
 import { cifarBatchBytes, fixturePixel, makeTempDir, writeFile } from '../../fixtures/dataset-files';
 
 const temp = makeTempDir();

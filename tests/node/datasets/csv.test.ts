@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadDataset, previewDataset, standardizeFeatures } from '../../../main/engine/datasets';
-import { detectDelimiter, parseCsv } from '../../../main/engine/datasets/csv-format';
+import { loadDataset, previewDataset, standardizeFeatures } from '../../../main/engine/data/datasets';
+import { detectDelimiter, parseCsv } from '../../../main/engine/data/datasets/csv-format';
 import { makeTempDir, writeFile } from '../../fixtures/dataset-files';
 
 const temp = makeTempDir();

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataset, previewDataset } from '../../../main/engine/datasets';
+import { loadDataset, previewDataset } from '../../../main/engine/data/datasets';
 import { makeTempDir, writeFile, writeGrayPng, writeSolidImage } from '../../fixtures/dataset-files';
 
 const temp = makeTempDir();

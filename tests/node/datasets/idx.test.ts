@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DatasetError, loadDataset } from '../../../main/engine/datasets';
+import { DatasetError, loadDataset } from '../../../main/engine/data/datasets';
 import { fixturePixel, idxImagesBytes, idxLabelsBytes, makeTempDir, writeFile } from '../../fixtures/dataset-files';
 
 const temp = makeTempDir();

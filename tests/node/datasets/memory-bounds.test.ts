@@ -16,7 +16,7 @@ let dir: string;
 let loader: string;
 
 const LOADER = `
-import { loadDataset } from './main/engine/datasets';
+import { loadDataset } from './main/engine/data/datasets';
 const [images, labels] = process.argv.slice(2);
 loadDataset({ kind: 'idx', images, labels }, { seed: 1 }).then(
   (ds) => console.log(JSON.stringify({ ok: ds.train.y.length, maxRssMb: process.resourceUsage().maxRSS / 1024 })),
@@ -79,7 +79,7 @@ describe('dataset files that would take unbounded memory', () => {
   });
 
   it.skipIf(process.platform === 'win32')('refuses /dev/zero as a CSV file too (no /dev/zero on Windows)', async () => {
-    const { loadDataset } = await import('../../../main/engine/datasets');
+    const { loadDataset } = await import('../../../main/engine/data/datasets');
     await expect(loadDataset({ kind: 'csv', path: '/dev/zero', label: 'y' }, { seed: 1 })).rejects.toThrow(
       'CSV file /dev/zero is not a regular file (a device, pipe or socket); expected a data file',
     );

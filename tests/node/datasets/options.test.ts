@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { conformDataset, DatasetError, loadDataset, type Dataset } from '../../../main/engine/datasets';
+import { conformDataset, DatasetError, loadDataset, type Dataset } from '../../../main/engine/data/datasets';
 import type { DatasetSpec } from '@contract/spec';
-import { convertChannels, resizeBilinear } from '../../../main/engine/datasets/image-transform';
+import { convertChannels, resizeBilinear } from '../../../main/engine/data/datasets/image-transform';
 import { fixturePixel, idxImagesBytes, idxLabelsBytes, makeTempDir, writeFile } from '../../fixtures/dataset-files';
 
 const temp = makeTempDir();

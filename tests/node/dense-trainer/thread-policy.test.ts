@@ -1,7 +1,7 @@
 // The dense trainer's choice of how many threads work: it measures both counts, keeps the
 // faster, and re-measures the other now and then, so it follows a machine whose load changes.
 import { describe, expect, it } from 'vitest';
-import { adaptiveThreadPolicy, EXPLORE, WINDOW } from '../../../main/engine/dense-trainer/thread-policy';
+import { adaptiveThreadPolicy, EXPLORE, WINDOW } from '../../../main/engine/accel/dense-trainer/thread-policy';
 
 /** Runs `steps` steps of 64 samples where a step on `count` threads takes msFor(count, step). */
 function simulate(threads: number, steps: number, msFor: (count: number, step: number) => number): number[] {

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { conformDataset, loadDataset } from '../../../main/engine/datasets';
-import { DOWNLOAD_BASE_ENV, DownloadError, FASHION_MNIST_CLASS_NAMES, type DownloadProgress } from '../../../main/engine/downloads';
+import { conformDataset, loadDataset } from '../../../main/engine/data/datasets';
+import { DOWNLOAD_BASE_ENV, DownloadError, FASHION_MNIST_CLASS_NAMES, type DownloadProgress } from '../../../main/engine/data/downloads';
 import type { DatasetSpec } from '@contract/spec';
 import { fixturePixel, makeTempDir } from '../../fixtures/dataset-files';
 import { closedPort, startFixtureServer, type FixtureServer } from './fixture-server';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { download, DownloadError, partialFileOf } from '../../../main/engine/downloads';
+import { download, DownloadError, partialFileOf } from '../../../main/engine/data/downloads';
 import { makeTempDir } from '../../fixtures/dataset-files';
 import { closedPort, startFixtureServer, type FixtureServer } from './fixture-server';
 import { patternBytes, sha256Of } from './fixture-files';

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
-import { saveModel } from '../../../main/engine/models/io';
+import { saveModel } from '../../../main/engine/model/io';
 import { cifarBatchBytes, idxImagesBytes, idxLabelsBytes } from '../../fixtures/dataset-files';
 
 export const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');

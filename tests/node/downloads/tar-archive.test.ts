@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DownloadError, extractTarGz } from '../../../main/engine/downloads';
+import { DownloadError, extractTarGz } from '../../../main/engine/data/downloads';
 import { makeTempDir } from '../../fixtures/dataset-files';
 import { patternBytes, systemTar, tarEntry } from './fixture-files';
 

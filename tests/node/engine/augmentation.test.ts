@@ -3,8 +3,8 @@
 // nothing, and the same rng gives the same batch.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
-import { applySampleTransforms, createAugmenter, isAugmentationOn, type SampleTransform } from '../../../main/engine/augmentation';
+import { selectBackend } from '../../../main/engine/accel/backend';
+import { applySampleTransforms, createAugmenter, isAugmentationOn, type SampleTransform } from '../../../main/engine/data/augmentation';
 import { augmentationSchema } from '@contract/spec';
 import { createRng } from '../../../main/engine/rng';
 

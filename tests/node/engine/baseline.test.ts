@@ -2,7 +2,7 @@
 // transferred model whose config carries the target's frozen layers (a reused source run).
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { buildModel, transferModel, applyFreeze, resolveFrozenLayers, getWeightsSnapshot } from '../../../main/engine/models';
+import { buildModel, transferModel, applyFreeze, resolveFrozenLayers, getWeightsSnapshot } from '../../../main/engine/model';
 import { baselineModel, baselineRegularization } from '../../../main/training/phase-settings';
 import { parseExperimentSpec } from '@contract/spec';
 import { tinySpec } from '../training/tiny-specs';

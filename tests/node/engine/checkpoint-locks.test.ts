@@ -5,10 +5,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
-import { buildModel } from '../../../main/engine/models';
-import { checkpointFolders, readCheckpointInfo, writeCheckpoint } from '../../../main/engine/checkpoints';
-import type { EpochMetrics } from '../../../main/engine/train';
+import { selectBackend } from '../../../main/engine/accel/backend';
+import { buildModel } from '../../../main/engine/model';
+import { checkpointFolders, readCheckpointInfo, writeCheckpoint } from '../../../main/engine/training/checkpoints';
+import type { EpochMetrics } from '../../../main/engine/training/train';
 
 beforeAll(async () => {
   await selectBackend('wasm');

@@ -6,10 +6,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
-import { buildModel } from '../../../main/engine/models';
-import { checkpointFolders, readCheckpoint, readCheckpointInfo, tidyCheckpointFolder, writeCheckpoint } from '../../../main/engine/checkpoints';
-import { readOptimizerState, trainModel, type EpochMetrics, type TrainOptions } from '../../../main/engine/train';
+import { selectBackend } from '../../../main/engine/accel/backend';
+import { buildModel } from '../../../main/engine/model';
+import { checkpointFolders, readCheckpoint, readCheckpointInfo, tidyCheckpointFolder, writeCheckpoint } from '../../../main/engine/training/checkpoints';
+import { readOptimizerState, trainModel, type EpochMetrics, type TrainOptions } from '../../../main/engine/training/train';
 import type { TrainingSpec } from '@contract/spec';
 import { bandedSplit, maxDifference, weightArrays } from './tiny-data';
 

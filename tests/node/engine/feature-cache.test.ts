@@ -2,10 +2,10 @@
 // frozen prefix: same seed, same shuffles, a few epochs on small data, compared weight by weight.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
-import { buildModel, applyFreeze, resolveFrozenLayers } from '../../../main/engine/models';
-import { cacheFrozenFeatures, planFeatureCache } from '../../../main/engine/feature-cache';
-import { trainModel, type EpochMetrics } from '../../../main/engine/train';
+import { selectBackend } from '../../../main/engine/accel/backend';
+import { buildModel, applyFreeze, resolveFrozenLayers } from '../../../main/engine/model';
+import { cacheFrozenFeatures, planFeatureCache } from '../../../main/engine/training/feature-cache';
+import { trainModel, type EpochMetrics } from '../../../main/engine/training/train';
 import type { ArchitectureName, TrainingSpec } from '@contract/spec';
 import { bandedSplit, maxDifference, weightArrays } from './tiny-data';
 

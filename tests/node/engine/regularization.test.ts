@@ -2,10 +2,10 @@
 // a real fine-tuning run (a large α keeps the weights near the source's).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
-import { buildModel, transferModel, applyFreeze, getWeightsSnapshot, weightKey } from '../../../main/engine/models';
-import { createPenalty, isKernelOrBias } from '../../../main/engine/regularization';
-import { trainModel, type TrainOptions } from '../../../main/engine/train';
+import { selectBackend } from '../../../main/engine/accel/backend';
+import { buildModel, transferModel, applyFreeze, getWeightsSnapshot, weightKey } from '../../../main/engine/model';
+import { createPenalty, isKernelOrBias } from '../../../main/engine/training/regularization';
+import { trainModel, type TrainOptions } from '../../../main/engine/training/train';
 import type { TrainingSpec } from '@contract/spec';
 import { bandedSplit, distance } from './tiny-data';
 

@@ -4,10 +4,10 @@
 // calls, and declines other models.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
-import { fusedChainForward } from '../../../main/engine/fused-chain';
-import { buildModel } from '../../../main/engine/models/architectures';
-import { runFrozenBatchNormsInInferenceMode } from '../../../main/engine/models/frozen-batch-norm';
+import { selectBackend } from '../../../main/engine/accel/backend';
+import { fusedChainForward } from '../../../main/engine/accel/fused-chain';
+import { buildModel } from '../../../main/engine/model/architectures';
+import { runFrozenBatchNormsInInferenceMode } from '../../../main/engine/model/frozen-batch-norm';
 import { seededValues } from '../kernels/cross-backend';
 import { expectWithin, lossAndGrads } from '../fused-dense/forward-compare';
 

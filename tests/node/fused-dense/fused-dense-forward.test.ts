@@ -2,10 +2,10 @@
 // 1e-5) on wasm, with fewer kernel calls, and declines models it does not cover.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
-import { denseSteps, fusedDenseForward } from '../../../main/engine/fused-dense';
-import { splitAtLayer } from '../../../main/engine/models';
-import { buildModel } from '../../../main/engine/models/architectures';
+import { selectBackend } from '../../../main/engine/accel/backend';
+import { denseSteps, fusedDenseForward } from '../../../main/engine/accel/fused-dense';
+import { splitAtLayer } from '../../../main/engine/model';
+import { buildModel } from '../../../main/engine/model/architectures';
 import { seededValues } from '../kernels/cross-backend';
 import { expectWithin, lossAndGrads } from './forward-compare';
 

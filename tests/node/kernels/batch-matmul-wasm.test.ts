@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
-import { isBatchMatMulWrapper } from '../../../main/engine/kernels/batch-matmul-wasm';
-import { registerWasmTrainingKernels } from '../../../main/engine/kernels';
+import { selectBackend } from '../../../main/engine/accel/backend';
+import { isBatchMatMulWrapper } from '../../../main/engine/accel/kernels/batch-matmul-wasm';
+import { registerWasmTrainingKernels } from '../../../main/engine/accel/kernels';
 import { expectClose, runOn, seededValues, sizeOf } from './cross-backend';
 
 describe('BatchMatMul on wasm (C SIMD kernel for transposed operands) matches the cpu backend', () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
+import { selectBackend } from '../../../main/engine/accel/backend';
 import { expectClose, runKernel, runOn, seededValues, sizeOf, type Shape4 } from './cross-backend';
 
 interface Case {

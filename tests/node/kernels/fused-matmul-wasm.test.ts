@@ -2,7 +2,7 @@
 // results on its fast path, and the cases it passes to the shipped kernel still work.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
+import { selectBackend } from '../../../main/engine/accel/backend';
 import { expectClose, runOn, seededValues, sizeOf } from './cross-backend';
 
 const onBoth = async (compute: () => tf.Tensor) => expectClose(await runOn('wasm', compute), await runOn('cpu', compute));

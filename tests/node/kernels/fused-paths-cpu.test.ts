@@ -5,11 +5,11 @@
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
-import { fusedChainForward } from '../../../main/engine/fused-chain';
-import { buildModel } from '../../../main/engine/models/architectures';
-import { createDenseTrainer } from '../../../main/engine/dense-trainer/dense-trainer';
-import { createOptimizer } from '../../../main/engine/optimizers/create-optimizer';
+import { selectBackend } from '../../../main/engine/accel/backend';
+import { fusedChainForward } from '../../../main/engine/accel/fused-chain';
+import { buildModel } from '../../../main/engine/model/architectures';
+import { createDenseTrainer } from '../../../main/engine/accel/dense-trainer/dense-trainer';
+import { createOptimizer } from '../../../main/engine/training/optimizers/create-optimizer';
 import { expectClose, seededValues } from './cross-backend';
 
 const threadFile = path.resolve('dist/main/dense-trainer-thread.js');

@@ -6,8 +6,8 @@
 // see webgpu-backend.test.ts for when it skips.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
-import { probeWebgpuAdapter } from '../../../main/engine/webgpu';
+import { selectBackend } from '../../../main/engine/accel/backend';
+import { probeWebgpuAdapter } from '../../../main/engine/accel/webgpu';
 import { expectClose, runOn, seededValues, sizeOf } from './cross-backend';
 
 const available = (await probeWebgpuAdapter()) !== undefined || process.env.TRANSFER_LAB_REQUIRE_WEBGPU === '1';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
-import { maxPoolGradWasmConfig } from '../../../main/engine/kernels/max-pool-grad-wasm';
+import { selectBackend } from '../../../main/engine/accel/backend';
+import { maxPoolGradWasmConfig } from '../../../main/engine/accel/kernels/max-pool-grad-wasm';
 import { expectClose, runOn, seededValues, sizeOf, type Shape4 } from './cross-backend';
 
 /** d/dx Σ maxPool(x) · weights, with fixed per-output weights so every output's share is distinct. */

@@ -3,8 +3,8 @@
 // valid and same padding, strides 1 and 2, channel counts with and without a SIMD tail.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
-import { maxPoolScatter, maxPoolWithWhere } from '../../../main/engine/kernels/max-pool-where-wasm';
+import { selectBackend } from '../../../main/engine/accel/backend';
+import { maxPoolScatter, maxPoolWithWhere } from '../../../main/engine/accel/kernels/max-pool-where-wasm';
 import { expectClose, runOn, seededValues, sizeOf, type Shape4 } from './cross-backend';
 
 beforeAll(async () => {

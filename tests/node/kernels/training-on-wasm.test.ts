@@ -2,7 +2,7 @@
 // step there gives the same weights as on the reference cpu backend.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
+import { selectBackend } from '../../../main/engine/accel/backend';
 import { expectClose, seededValues } from './cross-backend';
 
 const inputShape = [12, 12, 3];

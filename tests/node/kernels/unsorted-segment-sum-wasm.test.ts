@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
+import { selectBackend } from '../../../main/engine/accel/backend';
 import { expectClose, runOn, seededValues } from './cross-backend';
 
 describe('UnsortedSegmentSum on wasm (the gradient of gather) matches the cpu backend', () => {

@@ -3,7 +3,7 @@
 // give the cpu backend's results, on their fast paths and on the cases passed through.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
+import { selectBackend } from '../../../main/engine/accel/backend';
 import { expectClose, runKernel, runOn, seededValues, sizeOf, type Shape4 } from './cross-backend';
 
 const onBoth = async (compute: () => tf.Tensor) => expectClose(await runOn('wasm', compute), await runOn('cpu', compute));

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { trainingKernelsWasmBase64 } from '../../../main/engine/wasm-simd/training-kernels-binary';
+import { trainingKernelsWasmBase64 } from '../../../main/engine/accel/wasm-simd/training-kernels-binary';
 
 const root = path.resolve(__dirname, '../../..');
 // The check is byte-exact against Debian's clang and lld, and the script is bash with GNU
@@ -15,7 +15,7 @@ const hasClang = process.platform === 'linux' && ['clang', 'wasm-ld'].every((too
 
 describe('wasm SIMD training kernels build', () => {
   it('the base64 module and the .wasm file are the same bytes', () => {
-    const file = fs.readFileSync(path.join(root, 'main/engine/wasm-simd/training-kernels.wasm'));
+    const file = fs.readFileSync(path.join(root, 'main/engine/accel/wasm-simd/training-kernels.wasm'));
     expect(Buffer.from(trainingKernelsWasmBase64, 'base64').equals(file)).toBe(true);
   });
 
@@ -24,13 +24,13 @@ describe('wasm SIMD training kernels build', () => {
     const script = fs.readFileSync(path.join(root, 'scripts/build-wasm-kernels.sh'), 'utf8');
     const order = /^families=\(([^)]*)\)$/m.exec(script)?.[1].trim().split(/\s+/) ?? [];
     expect(order[0]).toBe('common');
-    const unit = { stdout: order.map((f) => fs.readFileSync(path.join(root, 'main/engine/wasm-simd/training-kernels', `${f}.c`), 'utf8')).join('') };
+    const unit = { stdout: order.map((f) => fs.readFileSync(path.join(root, 'main/engine/accel/wasm-simd/training-kernels', `${f}.c`), 'utf8')).join('') };
     const declared = [...unit.stdout.matchAll(/^EXPORT\((\w+)\)$/gm)].map((m) => m[1]);
-    const bytes = fs.readFileSync(path.join(root, 'main/engine/wasm-simd/training-kernels.wasm'));
+    const bytes = fs.readFileSync(path.join(root, 'main/engine/accel/wasm-simd/training-kernels.wasm'));
     const exported = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).filter((e) => e.kind === 'function').map((e) => e.name);
     expect(declared).toEqual(exported);
     // Every family file is built, once.
-    const families = fs.readdirSync(path.join(root, 'main/engine/wasm-simd/training-kernels')).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2));
+    const families = fs.readdirSync(path.join(root, 'main/engine/accel/wasm-simd/training-kernels')).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2));
     expect([...order].sort()).toEqual(families.sort());
   });
 

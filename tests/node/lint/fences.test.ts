@@ -42,7 +42,7 @@ describe('layer fences', () => {
 
 function checkCycles(root: string): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.resolve('scripts/check-import-cycles.mjs'), '--root', root], (err, _stdout, stderr) => {
+    execFile(process.execPath, [path.resolve('scripts/check-imports.mjs'), '--root', root], (err, _stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stderr });
     });
   });
@@ -68,6 +68,26 @@ describe('import cycle check', () => {
 
       write('main/engine/parallel/trainer.ts', "export { rng as Trainer } from '../rng';\n");
       expect((await checkCycles(root)).code).toBe(0);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("fails when the engine imports main/training, not when it imports its own training wing", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-fences-'));
+    try {
+      const write = (file: string, text: string) => {
+        fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+        fs.writeFileSync(path.join(root, file), text);
+      };
+      write('main/training/supervisor.ts', "export const supervisor = 1;\n");
+      write('main/engine/training/loop.ts', "export const loop = 1;\n");
+      write('main/engine/accel/step.ts', "import { loop } from '../training/loop';\nexport const step = loop;\n");
+      expect((await checkCycles(root)).code).toBe(0);
+      write('main/engine/accel/step.ts', "import { supervisor } from '../../training/supervisor';\nexport const step = supervisor;\n");
+      const crossing = await checkCycles(root);
+      expect(crossing.code).toBe(1);
+      expect(crossing.stderr).toMatch(/main\/engine\/accel\/step\.ts -> main\/training\/supervisor\.ts: the engine is pure/);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

@@ -3,13 +3,13 @@
 // built on it trains exactly as the stock ops did.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
-import { fusedDenseForward } from '../../../main/engine/fused-dense';
-import { categoricalCrossEntropy } from '../../../main/engine/losses';
-import { buildModel } from '../../../main/engine/models/architectures';
+import { selectBackend } from '../../../main/engine/accel/backend';
+import { fusedDenseForward } from '../../../main/engine/accel/fused-dense';
+import { categoricalCrossEntropy } from '../../../main/engine/training/losses';
+import { buildModel } from '../../../main/engine/model/architectures';
 import { createRng } from '../../../main/engine/rng';
-import { localStepRunner } from '../../../main/engine/step-runner';
-import { createOptimizer } from '../../../main/engine/optimizers/create-optimizer';
+import { localStepRunner } from '../../../main/engine/training/step-runner';
+import { createOptimizer } from '../../../main/engine/training/optimizers/create-optimizer';
 import { seededValues } from '../kernels/cross-backend';
 
 function stockLoss(pred: tf.Tensor2D, labels: Int32Array, classes: number) {

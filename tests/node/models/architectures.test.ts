@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildModel } from '../../../main/engine/models/architectures';
-import { layerNames } from '../../../main/engine/models/layer-stack';
-import { ModelError } from '../../../main/engine/models/model-error';
+import { buildModel } from '../../../main/engine/model/architectures';
+import { layerNames } from '../../../main/engine/model/layer-stack';
+import { ModelError } from '../../../main/engine/model/model-error';
 import { randomBatch } from './tiny-batches';
 
 beforeAll(async () => {

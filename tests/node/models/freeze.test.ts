@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildModel } from '../../../main/engine/models/architectures';
-import { applyFreeze, isFrozenPrefix, resolveFrozenLayers } from '../../../main/engine/models/freeze';
-import { ModelError } from '../../../main/engine/models/model-error';
-import { summarizeModel } from '../../../main/engine/models/summary';
+import { buildModel } from '../../../main/engine/model/architectures';
+import { applyFreeze, isFrozenPrefix, resolveFrozenLayers } from '../../../main/engine/model/freeze';
+import { ModelError } from '../../../main/engine/model/model-error';
+import { summarizeModel } from '../../../main/engine/model/summary';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -2,9 +2,9 @@
 // must, and frozen batchnorm layers must behave as in inference.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildModel } from '../../../main/engine/models/architectures';
-import { applyFreeze, resolveFrozenLayers } from '../../../main/engine/models/freeze';
-import { splitAtLayer } from '../../../main/engine/models/split-model';
+import { buildModel } from '../../../main/engine/model/architectures';
+import { applyFreeze, resolveFrozenLayers } from '../../../main/engine/model/freeze';
+import { splitAtLayer } from '../../../main/engine/model/split-model';
 import { cyclingLabels, fitBriefly, maxAbsDifference, randomBatch, sameValues, weightValues } from './tiny-batches';
 
 beforeAll(async () => {

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildModel } from '../../../main/engine/models/architectures';
-import { transferModel } from '../../../main/engine/models/head';
-import { layerNames } from '../../../main/engine/models/layer-stack';
-import { ModelError } from '../../../main/engine/models/model-error';
-import { getWeightsSnapshot } from '../../../main/engine/models/weights-snapshot';
+import { buildModel } from '../../../main/engine/model/architectures';
+import { transferModel } from '../../../main/engine/model/head';
+import { layerNames } from '../../../main/engine/model/layer-stack';
+import { ModelError } from '../../../main/engine/model/model-error';
+import { getWeightsSnapshot } from '../../../main/engine/model/weights-snapshot';
 import { cyclingLabels, fitBriefly, maxAbsDifference, randomBatch, sameValues, weightValues } from './tiny-batches';
 
 beforeAll(async () => {

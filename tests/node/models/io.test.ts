@@ -6,10 +6,10 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildModel } from '../../../main/engine/models/architectures';
-import { saveModel, loadModel } from '../../../main/engine/models/io';
-import { layerNames } from '../../../main/engine/models/layer-stack';
-import { ModelError } from '../../../main/engine/models/model-error';
+import { buildModel } from '../../../main/engine/model/architectures';
+import { saveModel, loadModel } from '../../../main/engine/model/io';
+import { layerNames } from '../../../main/engine/model/layer-stack';
+import { ModelError } from '../../../main/engine/model/model-error';
 import { cyclingLabels, fitBriefly, maxAbsDifference, randomBatch } from './tiny-batches';
 
 let root: string;

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildModel } from '../../../main/engine/models/architectures';
-import { applyFreeze, resolveFrozenLayers } from '../../../main/engine/models/freeze';
-import { ModelError } from '../../../main/engine/models/model-error';
-import { splitAtLayer } from '../../../main/engine/models/split-model';
+import { buildModel } from '../../../main/engine/model/architectures';
+import { applyFreeze, resolveFrozenLayers } from '../../../main/engine/model/freeze';
+import { ModelError } from '../../../main/engine/model/model-error';
+import { splitAtLayer } from '../../../main/engine/model/split-model';
 import { cyclingLabels, fitBriefly, maxAbsDifference, randomBatch } from './tiny-batches';
 
 beforeAll(async () => {

@@ -4,8 +4,8 @@
 // checkpoint state round-trips, and in-place updates never leak into tensors sharing a buffer.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
-import { fusedAdam, fusedRmsprop, fusedSgd } from '../../../main/engine/optimizers';
+import { selectBackend } from '../../../main/engine/accel/backend';
+import { fusedAdam, fusedRmsprop, fusedSgd } from '../../../main/engine/training/optimizers';
 import { createRng } from '../../../main/engine/rng';
 
 const shapes = [[3], [5, 7], [4, 4], [2, 3, 3, 5], [1], [130]];

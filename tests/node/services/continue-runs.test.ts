@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createAppContext, type AppContext } from '../../../main/services/app-context';
-import { readCheckpointInfo } from '../../../main/engine/checkpoints';
+import { readCheckpointInfo } from '../../../main/engine/training/checkpoints';
 import type { SupervisorEvent } from '../../../main/training/supervisor';
 import { tinySpec, longSourceSpec } from '../training/tiny-specs';
 

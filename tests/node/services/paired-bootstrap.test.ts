@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { pairedBootstrapInterval, correctnessOf } from '../../../main/services/paired-bootstrap';
 import { computeTransferGain } from '../../../main/services/transfer-gain';
-import { evaluateProbabilities } from '../../../main/engine/evaluate';
+import { evaluateProbabilities } from '../../../main/engine/training/evaluate';
 
 describe('pairedBootstrapInterval', () => {
   it('is a single point when every image differs the same way', () => {
