@@ -13,7 +13,7 @@ import { classifierOnFeatures } from '../../../main/engine/data/downloads/pretra
 import { splitValidation, trainModel } from '../../../main/engine/training/train';
 import { trainingSchema } from '@contract/spec';
 import { bandedSplit } from '../engine/tiny-data';
-import { mobilenetLikeModel } from '../downloads/fixture-files';
+import { mobilenetLikeModel } from '../engine/data/downloads/fixture-files';
 
 const available = (await probeWebgpuAdapter()) !== undefined || process.env.TRANSFER_LAB_REQUIRE_WEBGPU === '1';
 const classes = 3;

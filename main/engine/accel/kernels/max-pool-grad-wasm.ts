@@ -1,6 +1,6 @@
 // MaxPoolGrad for the wasm backend, replacing the one tfjs-backend-wasm 4.22 ships, which
 // loses or misroutes window gradients in ordinary cases: for a 2x2/2 pool over one 4x4
-// channel (the worked example in tests/node/kernels/max-pool-grad-wasm.test.ts) it passes
+// channel (the worked example in tests/node/engine/accel/kernels/max-pool-grad-wasm.test.ts) it passes
 // the gradient of one window out of four. That silently corrupts training of any model with
 // MaxPooling2D on wasm.
 // Semantics follow the cpu backend and TensorFlow: each output's gradient goes to the first
