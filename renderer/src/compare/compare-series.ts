@@ -5,8 +5,8 @@
 import type { RunDetail, RunInfo } from '@contract';
 import type { ChartSeries } from '../components/metric-series';
 import { BASELINE_GREY, distinctRunColors } from '../components/run-colors';
-import { shortId } from '../history/display-format';
-import { curvePoints, isValidationMetric, type CurveAxis } from '../history/run-curves';
+import { shortId } from '../lib/format';
+import { curvePoints, isValidationMetric, type CurveAxis } from '../lib/run-curves';
 
 /** How a run is named in legends and table headers: "name or experiment · role · id". */
 export function runLabel(run: Pick<RunInfo, 'id' | 'name' | 'experimentName' | 'role'>): string {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   MISSING, formatBytes, formatDateTime, formatHyperparams, formatMetric, formatPageRange, runDurationMs, shortId,
-} from '../../../renderer/src/history/display-format';
+} from '../../../renderer/src/lib/format';
 import { runDatasetRef } from '../../../renderer/src/history/run-dataset';
 
 describe('history formats', () => {
