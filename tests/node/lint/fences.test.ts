@@ -48,14 +48,20 @@ function checkCycles(root: string): Promise<{ code: number; stderr: string }> {
   });
 }
 
+/** A scratch repository tree the check script can be pointed at. */
+function tempTree() {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-imports-'));
+  const write = (file: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text);
+  };
+  return { root, write };
+}
+
 describe('import cycle check', () => {
   it('fails on a circle, naming its files, and passes once it is broken', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-cycles-'));
+    const { root, write } = tempTree();
     try {
-      const write = (file: string, text: string) => {
-        fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-        fs.writeFileSync(path.join(root, file), text);
-      };
       write('main/engine/train.ts', "import { runner } from './step-runner';\nexport const train = runner;\n");
       write('main/engine/step-runner.ts', "import type { Trainer } from './parallel/trainer';\nexport const runner = 1 as unknown as Trainer;\n");
       write('main/engine/parallel/trainer.ts', "export { train as Trainer } from '../train';\n");
@@ -74,12 +80,8 @@ describe('import cycle check', () => {
   });
 
   it("fails when the engine imports main/training, not when it imports its own training wing", async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-fences-'));
+    const { root, write } = tempTree();
     try {
-      const write = (file: string, text: string) => {
-        fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-        fs.writeFileSync(path.join(root, file), text);
-      };
       write('main/training/supervisor.ts', "export const supervisor = 1;\n");
       write('main/engine/training/loop.ts', "export const loop = 1;\n");
       write('main/engine/accel/step.ts', "import { loop } from '../training/loop';\nexport const step = loop;\n");
