@@ -10,9 +10,11 @@ import { datasetSchema, type ExperimentSpec, type ExperimentSpecInput } from './
 import * as r from './results';
 import { dialogMethods } from './dialogs';
 import type { ErrorCode } from './errors';
+import { studyMethods, studyEvents } from './study';
 
 export * from './results';
 export * from './errors';
+export * from './study';
 
 const id = z.string().min(1).max(64).regex(/^[0-9a-z]+$/, 'expected a run or experiment id (lower-case letters and digits)');
 const runStatus = r.runStatusSchema;
@@ -114,6 +116,7 @@ export const methods = {
     result: z.object({ path: z.string() }),
   },
   ...dialogMethods,
+  ...studyMethods,
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -141,6 +144,7 @@ export const events = {
   'run-evaluation': z.object({ experimentId: z.string(), runId: z.string(), accuracy: z.number(), count: z.number() }),
   'experiment-finished': r.experimentFinishedEventSchema,
   'download-progress': z.object({ name: z.string(), file: z.string(), received: z.number(), total: z.number().nullable() }),
+  ...studyEvents,
 } as const;
 
 export type EventName = keyof typeof events;

@@ -221,6 +221,26 @@ export const epochMetricsSchema = z.object({
   samplesPerSec: z.number(),
 });
 
+/** How long a starting phase should take (ms), estimated on the machine before its work begins. */
+export const phaseEstimateSchema = z.object({
+  featuresMs: z.number().optional(),
+  trainMs: z.number(),
+  evaluateMs: z.number(),
+  /** The from-scratch baseline after this phase: training and evaluation. */
+  baselineMs: z.number().optional(),
+});
+export type PhaseEstimate = z.infer<typeof phaseEstimateSchema>;
+
+const seconds = (ms: number) => (ms < 60_000 ? `${Math.max(1, Math.round(ms / 1000))} s` : `${(ms / 60_000).toFixed(ms < 600_000 ? 1 : 0)} min`);
+
+/** "estimated: feature pass ~40 s, training ~3 s, evaluation ~10 s; the from-scratch baseline after it ~30 min". */
+export function describeEstimate(e: PhaseEstimate): string {
+  const parts = [];
+  if (e.featuresMs !== undefined) parts.push(`feature pass ~${seconds(e.featuresMs)}`);
+  parts.push(`training ~${seconds(e.trainMs)}`, `evaluation ~${seconds(e.evaluateMs)}`);
+  const baseline = e.baselineMs !== undefined ? `; the from-scratch baseline after it ~${seconds(e.baselineMs)}` : '';
+  return `estimated: ${parts.join(', ')}${baseline}`;
+}
 export const runStatusEventSchema = z.object({
   experimentId: z.string(),
   runId: z.string(),
@@ -230,6 +250,8 @@ export const runStatusEventSchema = z.object({
   errorCode: errorCodeSchema.optional(),
   /** The backend a run trains on, told when it starts running. */
   backend: z.string().optional(),
+  /** How long the phase should take, told when it starts running. */
+  estimate: phaseEstimateSchema.optional(),
 });
 export const runStepEventSchema = z.object({ experimentId: z.string(), runId: z.string(), progress: stepProgressSchema });
 export const runEpochEventSchema = z.object({ experimentId: z.string(), runId: z.string(), metrics: epochMetricsSchema });

@@ -6,6 +6,7 @@
 //   transfer-lab import <run-bundle.json>
 //   transfer-lab train-more <run id> --epochs N [--json]
 //   transfer-lab resume <run id> [--json]
+//   transfer-lab study <study.json> [--json] [--concurrency N] | study resume <id> | study show <id> | study list
 //   transfer-lab doctor
 //   transfer-lab schema
 //   transfer-lab web [--port N] [--open | --no-open]
@@ -19,6 +20,8 @@ import { importCommand, runsCommand, showCommand } from './cli/history-commands'
 import { doctorCommand } from './cli/doctor-command';
 import { webCommand } from './cli/web-command';
 import { trainMoreCommand, resumeCommand } from './cli/continue-commands';
+import { studyCommand } from './cli/study-command';
+import { studySpecJsonSchema } from '@contract/study';
 import { experimentSpecJsonSchema } from '@contract/spec';
 import { UserError, exitCodeOf, isUserMistake } from './cli/user-error';
 
@@ -34,8 +37,14 @@ Commands:
   train-more <run id> --epochs N
                       train a completed run N more epochs, as a new linked run   [--json]
   resume <run id>     continue an interrupted, failed or cancelled run from its last checkpoint   [--json]
+  study <study.json>  run a study: the experiment over seeds and settings, paired with training from scratch
+      --concurrency N experiments at a time (default: the planner's choice, at most the cores)
+      --json          print the study's report as JSON
+  study resume <id>   run an interrupted or cancelled study's unfinished experiments
+  study show <id>     a study's cells, intervals, verdicts and recommendation   [--json]
+  study list          the recorded studies   [--json]
   doctor              backends, versions and the data folder
-  schema              print the JSON Schema of experiment specs
+  schema [study]      print the JSON Schema of experiment specs (or of study specs)
   web                 browser mode: serve the app on 127.0.0.1 and print its URL (with a token)
       --port <N>      port to listen on (default 0: any free port)
       --open          also open the URL in the default browser (default: --no-open)
@@ -56,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
       text: { type: 'string' },
       limit: { type: 'string' },
       epochs: { type: 'string' },
+      concurrency: { type: 'string' },
       port: { type: 'string' },
       'no-open': { type: 'boolean', default: false },
       open: { type: 'boolean', default: false },
@@ -84,13 +94,16 @@ async function main(argv: string[]): Promise<number> {
     case 'resume':
       if (positionals.length !== 1) throw new UserError('resume needs a run id: transfer-lab resume <run id>');
       return resumeCommand(positionals[0], { db: values.db, json: values.json });
+    case 'study':
+      return studyCommand(positionals, { db: values.db, json: values.json, concurrency: values.concurrency });
     case 'doctor':
       return doctorCommand({ db: values.db });
     case 'web':
       if (positionals.length !== 0) throw new UserError('web takes no arguments: transfer-lab web [--port N] [--open]');
       return webCommand({ port: values.port, db: values.db, open: values.open && !values['no-open'] });
     case 'schema':
-      process.stdout.write(JSON.stringify(experimentSpecJsonSchema(), null, 2) + '\n');
+      if (positionals.length > 1 || (positionals.length === 1 && positionals[0] !== 'study')) throw new UserError('schema takes nothing or "study": transfer-lab schema [study]');
+      process.stdout.write(JSON.stringify(positionals[0] === 'study' ? studySpecJsonSchema() : experimentSpecJsonSchema(), null, 2) + '\n');
       return 0;
     default:
       throw new UserError(`unknown command "${command}" (try: transfer-lab --help)`);

@@ -25,6 +25,7 @@ const nodeEntries = {
   'main/helper': 'main/training/helper-worker.ts',
   'main/data-parallel-replica': 'main/engine/accel/data-parallel/replica.ts',
   'main/dense-trainer-thread': 'main/engine/accel/dense-trainer/dense-trainer-thread.ts',
+  'main/predict-thread': 'main/engine/accel/data-parallel/predict-thread.ts',
 };
 
 export async function buildMain({ quiet = false } = {}) {

@@ -28,6 +28,8 @@ export async function followExperiment(core: CoreClient, start: () => Promise<St
     const finished = await new Promise<EventPayload<'experiment-finished'>>((resolve) => {
       deliver = (event) => {
         // Downloads carry no experiment id; nothing else downloads while the CLI runs one.
+        // A study's events belong to no experiment.
+        if (event.name === 'study-progress' || event.name === 'study-finished') return;
         if (event.name !== 'download-progress' && event.payload.experimentId !== started.experimentId) return;
         printer.handle(event);
         if (event.name === 'experiment-finished') resolve(event.payload);

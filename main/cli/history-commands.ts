@@ -2,6 +2,7 @@
 // recorded history, through runs.list, runs.get and runs.importBundle.
 import type { MethodArgs } from '@contract';
 import { openCore, type CoreClient } from './core-client';
+import { describeTimings, runTimings } from '../services/phase-timings';
 import { readJsonFile } from './json-file';
 import { CallError, UserError } from './user-error';
 import { formatDate, formatDuration, formatPercent, inert } from './format';
@@ -77,6 +78,8 @@ export function showCommand(idOrPrefix: string, options: { db?: string; json: bo
     out(`architecture ${inert(run.architecture ?? '–')}; frozen: ${run.frozenLayers.length ? inert(run.frozenLayers.join(', ')) : 'none'}`);
     out(`dataset      ${inert(run.datasetName ?? '–')}`);
     out(`backend      ${inert(report.backend ?? '–')}`);
+    const timings = runTimings(run);
+    if (timings) out(`time         ${describeTimings(timings)}`);
     if (run.parentRunId) out(`parent       ${run.parentRunId}`);
     for (const warning of report.warnings) out(`warning      ${inert(warning)}`);
     for (const e of report.epochs) {

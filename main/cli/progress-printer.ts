@@ -1,5 +1,5 @@
 // Training progress on the terminal: a live bar on a TTY, one line per epoch otherwise.
-import type { ContractEvent, RunRole } from '@contract';
+import { describeEstimate, type ContractEvent, type RunRole } from '@contract';
 import { formatDuration, formatPercent, formatRate, inert } from './format';
 
 const BAR_WIDTH = 24;
@@ -13,7 +13,8 @@ export class ProgressPrinter {
   ) {}
 
   handle({ name, payload: event }: ContractEvent): void {
-    if (name === 'experiment-finished') return;
+    // The end is told by the command; a study's events are the study command's.
+    if (name === 'experiment-finished' || name === 'study-progress' || name === 'study-finished') return;
     if (name === 'download-progress') {
       this.download(event.file, event.received, event.total);
       return;
@@ -41,7 +42,7 @@ export class ProgressPrinter {
         this.line(`${role} test accuracy ${formatPercent(event.accuracy)} on ${event.count} samples`);
         return;
       case 'run-status':
-        if (event.status === 'running') this.line(`${role} run ${event.runId} started`);
+        if (event.status === 'running') this.line(`${role} run ${event.runId} started${event.estimate ? ` (${describeEstimate(event.estimate)})` : ''}`);
         // A failure is told once, at the end, by the command (one line for a mistake in the input).
         else if (event.status !== 'queued' && event.status !== 'failed') this.line(`${role} run ${event.runId} ${event.status}${event.error ? `: ${inert(event.error)}` : ''}`);
         return;

@@ -14,3 +14,4 @@ export function forwardEvents(source: EventSource, windows: WindowRegistry): () 
     for (const contents of windows.all()) contents.send(ipcChannel.event, event);
   });
 }
+

@@ -11,6 +11,7 @@ import { AppEvents } from './app-events';
 import { tidyCheckpointFolder } from '../engine/training/checkpoints';
 import { ExperimentService } from './experiments';
 import { appVersion, helperFile, workerFile } from '../paths';
+import { StudyService } from './studies/study-service';
 import { HelperClient, type HelperLauncher } from './helper-client';
 
 /** Where the core keeps its database by default, for faces that must name it before opening it. */
@@ -24,6 +25,7 @@ export interface AppContext {
   /** The long-lived helper process for heavy requests (summaries, predictions, previews). */
   helper: HelperClient;
   experiments: ExperimentService;
+  studies: StudyService;
   dataFolder: string;
   databaseFile: string;
   close(): Promise<void>;
@@ -38,6 +40,8 @@ export interface AppContextOptions {
   cancelGraceMs?: number;
   /** How often step progress reaches the faces, per run (default 100 ms). */
   stepIntervalMs?: number;
+  /** Cores a study's scheduler may fill (default: the machine's). */
+  cores?: number;
 }
 
 export function createAppContext(options: AppContextOptions = {}): AppContext {
@@ -59,16 +63,24 @@ export function createAppContext(options: AppContextOptions = {}): AppContext {
   events.follow(supervisor, (event) => journal.record(event));
   const helper = new HelperClient(options.helperLauncher ?? forkLauncher(helperFile()));
   const experiments = new ExperimentService({ store, supervisor, dataFolder, appVersion: appVersion() });
+  const studies = new StudyService({ store, experiments, helper, events, dataFolder, cores: options.cores });
+  events.relay(studies);
   return {
     store,
     supervisor,
     events,
     helper,
     experiments,
+    studies,
     dataFolder,
     databaseFile,
     async close() {
-      await supervisor.shutdown();
+      // Both start at once: studies stop scheduling (and cancel their experiments) and the
+      // supervisor cancels every training process in the same tick, so a quit that cannot
+      // wait (a Windows session end) has already asked every worker to stop.
+      const studiesStopped = studies.shutdown();
+      const supervisorStopped = supervisor.shutdown();
+      await Promise.all([studiesStopped, supervisorStopped]);
       helper.close();
       events.close();
       store.close();

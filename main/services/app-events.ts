@@ -36,6 +36,11 @@ export class AppEvents {
     );
   }
 
+  /** Relays a source of contract events made outside training (a study's progress and end). */
+  relay(source: { subscribe(listener: (event: ContractEvent) => void): () => void }): void {
+    this.sources.push(source.subscribe((event) => this.publish(event)));
+  }
+
   publish(event: ContractEvent): void {
     this.throttle.push(event);
   }
@@ -64,15 +69,16 @@ export class AppEvents {
   }
 }
 
-/** The contract's view of a supervisor event; null for the journal's own (run started, artifacts). */
+/** The contract's view of a supervisor event; null for the journal's own (run started, artifacts, timings). */
 export function toContractEvent(event: JournaledEvent): ContractEvent | null {
   switch (event.type) {
     case 'run-started':
     case 'run-artifact':
+    case 'run-timings':
       return null;
     case 'run-status': {
-      const { experimentId, runId, status, error, errorCode, backend } = event;
-      return { name: 'run-status', payload: { experimentId, runId, status, error, errorCode, backend } };
+      const { experimentId, runId, status, error, errorCode, backend, estimate } = event;
+      return { name: 'run-status', payload: { experimentId, runId, status, error, errorCode, backend, ...(estimate ? { estimate } : {}) } };
     }
     case 'run-step':
       return { name: 'run-step', payload: { experimentId: event.experimentId, runId: event.runId, progress: event.progress } };

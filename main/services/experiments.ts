@@ -40,8 +40,14 @@ export class ExperimentService {
     return parseExperimentSpec(input);
   }
 
-  start(input: unknown): StartedExperiment {
+  /**
+   * Records the experiment's runs and starts its worker. `options.baselineOnly` trains only the
+   * from-scratch baseline of a spec with a target (a study pairs it with transfer runs of other
+   * experiments); `options.trainingThreads` caps the worker's training threads.
+   */
+  start(input: unknown, options: { baselineOnly?: boolean; trainingThreads?: number } = {}): StartedExperiment {
     const spec = this.validate(input);
+    if (options.baselineOnly && !spec.target?.baseline) throw new ExperimentError('a baseline-only experiment needs a target with baseline: true');
     const { store } = this.ctx;
     const reused = 'run' in spec.source ? this.reusableSourceRun(spec.source.run) : undefined;
 
@@ -55,7 +61,7 @@ export class ExperimentService {
       };
       const source = reused ?? add('source', null);
       if (spec.target) {
-        const target = add('target', source.id);
+        const target = options.baselineOnly ? source : add('target', source.id);
         if (spec.target.baseline) add('baseline', target.id);
       }
       return { experimentId: experiment.id, phases };
@@ -69,6 +75,7 @@ export class ExperimentService {
       sourceModelDir: reused ? this.modelDir(reused) : undefined,
       dataFolder: this.ctx.dataFolder,
       appVersion: this.ctx.appVersion,
+      trainingThreads: options.trainingThreads,
     };
     const running = this.ctx.supervisor.start(job);
     return { experimentId, runs: phases.map((p) => ({ id: p.runId, role: p.role })), done: running.done };

@@ -63,6 +63,12 @@ export function createHandlers(app: AppContext, mode: 'electron' | 'browser' | '
     'models.summary': (a) => ('runId' in a ? models.summaryOfRun(a.runId) : models.summaryOfArchitecture(a.architecture, a.inputShape, a.numClasses)),
     'models.predict': (a) => models.predict(a.runId, a.images, a.top ?? 3),
     'models.export': (a) => models.exportModel(a.runId, a.folder),
+    'studies.start': (a) => app.studies.start(a.spec, a.concurrency),
+    'studies.resume': (a) => app.studies.resume(a.studyId, a.concurrency),
+    'studies.get': (a) => app.studies.report(a.studyId),
+    'studies.list': () => ({ studies: app.studies.list() }),
+    'studies.cancel': (a) => ({ cancelled: app.studies.cancel(a.studyId) }),
+    'studies.delete': (a) => ({ deleted: app.studies.delete(a.studyId) }),
     'dialogs.openFolder': async (a) => (dialogs ? { path: await dialogs.openFolder(a.purpose), supported: true } : { path: null, supported: false }),
     'dialogs.openFile': async (a) => (dialogs ? { path: await dialogs.openFile(a.kind), supported: true } : { path: null, supported: false }),
   } satisfies Handlers;

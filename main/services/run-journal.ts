@@ -4,7 +4,7 @@
 // is already recorded.
 import type { Store } from '../store';
 import type { SupervisorEvent } from '../training/supervisor';
-import type { PhaseStarted, WorkerIdentity } from '../training/protocol';
+import type { PhaseStarted, PhaseTimings, WorkerIdentity } from '../training/protocol';
 import type { Evaluation } from '../engine/training/evaluate';
 import type { EpochMetrics } from '../engine/training/train';
 import type { RunRole } from '../training/roles';
@@ -74,6 +74,10 @@ export class RunJournal {
         if (transferGain) this.writer.saveTransferGain(event.experimentId, transferGain);
         return transferGain ? { ...event, transferGain } : event;
       }
+      case 'run-timings':
+        this.flush(event.runId);
+        this.writer.saveTimings(event.runId, event.timings);
+        return event;
       case 'download-progress':
         return event;
     }
@@ -160,6 +164,7 @@ class StoreWriter {
           backendReason: skipped ? `skipped ${skipped}` : `${environment.backend} was requested`,
           notes: info.notes,
           warnings: info.warnings,
+          ...(info.estimate ? { estimate: info.estimate } : {}),
         },
         dataset: info.dataset,
         datasetName: info.dataset.description,
@@ -185,6 +190,15 @@ class StoreWriter {
       perClass: evaluation.perClass,
       confusion: { labels: classNames, matrix: evaluation.confusionMatrix },
       misclassified: evaluation.misclassified,
+    });
+  }
+
+  /** Kept in the run's environment JSON (what it ran on, and how long each part took). */
+  saveTimings(runId: string, timings: PhaseTimings): void {
+    this.store.transaction(() => {
+      const run = this.store.runs.get(runId);
+      if (!run) return;
+      this.store.runs.update(runId, { environment: { ...(run.environment ?? { backend: 'unknown' }), timings } });
     });
   }
 

@@ -4,6 +4,7 @@
 // starts from the checkpoint's weights and optimizer state, and numbers its epochs on from
 // the checkpoint's. Because each epoch's shuffle is seeded by its number (train.ts), a resumed
 // run trains exactly the epochs the original would have.
+import { decodeAtModelSize } from './model-fit';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { loadDataset, conformDataset } from '../engine/data/datasets';
@@ -23,15 +24,16 @@ export async function continueRun(ctx: PhaseContext, continuation: Continuation)
   const { model, info } = checkpoint;
   const inputShape = model.inputs[0].shape.slice(1) as number[];
 
+  const loadStart = performance.now();
   let input: Omit<PhaseInput, 'model' | 'start' | 'architecture' | 'extraHyperparams'>;
   if (plan.role === 'source') {
     if ('run' in spec.source) throw new Error('this experiment reused an earlier source run; continue that run instead');
-    const data = conformDataset(await loadDataset(spec.source.dataset, loadOptions(job, ctx.report)), inputShape);
+    const data = conformDataset(await loadDataset(decodeAtModelSize(spec.source.dataset, inputShape).spec, loadOptions(job, ctx.report, ctx.isCancelled)), inputShape);
     input = { data, datasetSpec: spec.source.dataset, training: spec.source.training, frozenLayers: [] };
   } else {
     const target = spec.target;
     if (!target) throw new Error(`the experiment's spec has no target, so its ${plan.role} run cannot be continued`);
-    const data = conformDataset(await loadDataset(target.dataset, loadOptions(job, ctx.report)), inputShape);
+    const data = conformDataset(await loadDataset(decodeAtModelSize(target.dataset, inputShape).spec, loadOptions(job, ctx.report, ctx.isCancelled)), inputShape);
     if (plan.role === 'target') {
       const frozen = resolveFrozenLayers(model, target.freeze);
       applyFreeze(model, frozen);
@@ -52,6 +54,7 @@ export async function continueRun(ctx: PhaseContext, continuation: Continuation)
   const what = continuation.kind === 'resume' ? 'resumed' : 'continued (train more)';
   await trainPhase(ctx, plan, {
     ...input,
+    loadMs: performance.now() - loadStart,
     model,
     training: { ...input.training, epochs: continuation.epochs },
     architecture: architectureOf(spec),

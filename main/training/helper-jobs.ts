@@ -84,7 +84,9 @@ export class HelperJobs {
     for (const split of [dataset.train, dataset.test]) {
       for (let i = 0; i < split.ids.length && images.length < ids.length; i++) {
         if (!wanted.has(split.ids[i]) || dataset.inputShape.length !== 3) continue;
-        images.push({ id: split.ids[i], dataUrl: await imageToPngDataUrl(split.x.subarray(i * size, (i + 1) * size), dataset.inputShape) });
+        const x = new Float32Array(size);
+        split.x.read(i, x, 0);
+        images.push({ id: split.ids[i], dataUrl: await imageToPngDataUrl(x, dataset.inputShape) });
         wanted.delete(split.ids[i]);
       }
     }

@@ -38,9 +38,10 @@ export function baselineModel(spec: ExperimentSpec, transferred: tf.LayersModel,
 }
 
 /** How the job's datasets load: seeded, cached in the data folder, downloads reported. */
-export function loadOptions(job: Job, report: Report): LoadOptions {
+export function loadOptions(job: Job, report: Report, isCancelled?: () => boolean): LoadOptions {
   return {
     seed: job.spec.seed,
+    isCancelled,
     dataFolder: job.dataFolder,
     onDownloadProgress: (p) => report({ type: 'download-progress', name: p.name, file: p.file, received: p.received, total: p.total ?? null }),
   };

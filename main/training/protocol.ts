@@ -6,6 +6,7 @@ import type { Evaluation } from '../engine/training/evaluate';
 import type { RunRole } from './roles';
 import type { ErrorCode } from '@contract/errors';
 import type { GpuAdapterRecord } from '../engine/accel/webgpu';
+import type { PhaseEstimate } from './phase-estimate';
 
 export type { RunRole } from './roles';
 
@@ -30,6 +31,11 @@ export interface Job {
    * spec's phases: `phases` then holds the one new run, with the earlier run's role.
    */
   continuation?: Continuation;
+  /**
+   * Threads this job may train with on WebAssembly; set by a study's scheduler so that
+   * concurrent jobs × threads stay within the cores. Default: trainingThreads().
+   */
+  trainingThreads?: number;
 }
 
 /** A new run that starts from an earlier run's last checkpoint. */
@@ -78,12 +84,27 @@ export interface PhaseStarted {
   /** Whether frozen-prefix features were cached, and other facts worth recording. */
   notes: string[];
   warnings: string[];
+  /** How long the phase (and a baseline after it) should take, estimated on this machine before it starts. */
+  estimate?: PhaseEstimate;
 }
 
 /** A process as pid + start time (Unix epoch ms; null where the platform cannot tell). */
 export interface WorkerIdentity {
   pid: number;
   startedAt: number | null;
+}
+
+/** Where a phase's time went, in milliseconds (absent: the phase did not get that far or had no such step). */
+export interface PhaseTimings {
+  /** Listing and decoding the data (or opening its cache); 0 when an earlier phase loaded it. */
+  loadMs: number;
+  /** The frozen prefix's one pass over the data, when its features were cached. */
+  featuresMs?: number;
+  trainMs?: number;
+  /** The test-set evaluation. */
+  evaluateMs?: number;
+  /** Threads the feature pass and evaluation ran on. */
+  inferenceThreads?: number;
 }
 
 export type FromWorker =
@@ -93,7 +114,7 @@ export type FromWorker =
   | { type: 'epoch'; runId: string; metrics: EpochMetrics }
   | { type: 'evaluation'; runId: string; evaluation: Evaluation }
   | { type: 'artifact'; runId: string; kind: 'model' | 'checkpoint'; path: string; sizeBytes: number }
-  | { type: 'phase-finished'; runId: string; status: 'completed' | 'cancelled' }
+  | { type: 'phase-finished'; runId: string; status: 'completed' | 'cancelled'; timings?: PhaseTimings }
   | { type: 'log'; message: string }
   | { type: 'download-progress'; name: string; file: string; received: number; total: number | null }
   /** `code`: the contract's error code, which says whether the user's input or a crash is at fault. */

@@ -5,7 +5,9 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend, environmentInfo } from '../engine/accel/backend';
 import { describeAdapterLine } from '../engine/accel/webgpu';
 import { loadDataset, conformDataset } from '../engine/data/datasets';
-import { loadPretrained } from '../engine/data/downloads';
+import { CancelledError } from '../engine/data/datasets/image-cache';
+import { classifierOnFeatures, loadPretrained, MODEL_CATALOG } from '../engine/data/downloads';
+import { decodeAtModelSize, fitHeadToClasses, modelInputShape } from './model-fit';
 import { buildModel, transferModel, resolveFrozenLayers, applyFreeze, loadModel, readWeightsSnapshot } from '../engine/model';
 import type { ExperimentSpec } from '@contract/spec';
 import type { EnvironmentInfo, Job, PhasePlan } from './protocol';
@@ -15,8 +17,21 @@ import { architectureOf, baselineModel, baselineRegularization, loadOptions } fr
 
 export type { Report } from './train-phase';
 
-/** Runs every phase of the job in order; stops after a phase that was cancelled. */
+/**
+ * Runs every phase of the job in order; stops after a phase that was cancelled. A cancel
+ * while a dataset loads stops the loading (nothing half-written is kept) and ends the job:
+ * the supervisor marks the runs that had not finished as cancelled.
+ */
 export async function runJob(job: Job, report: Report, isCancelled: () => boolean): Promise<void> {
+  try {
+    await runPhases(job, report, isCancelled);
+  } catch (error) {
+    if (error instanceof CancelledError) return;
+    throw error;
+  }
+}
+
+async function runPhases(job: Job, report: Report, isCancelled: () => boolean): Promise<void> {
   const backend = await selectBackend(job.spec.backend);
   const environment: EnvironmentInfo = {
     ...environmentInfo(),
@@ -48,27 +63,35 @@ export async function runJob(job: Job, report: Report, isCancelled: () => boolea
   }
 
   const targetPhase = phase('target');
-  if (!spec.target || !targetPhase) return;
+  if (!spec.target || (!targetPhase && !phase('baseline'))) return;
   const target = spec.target;
   const inputShape = sourceModel.inputs[0].shape.slice(1) as number[];
-  const targetData = conformDataset(await loadDataset(target.dataset, loadOptions(job, report)), inputShape);
+  const targetSpec = decodeAtModelSize(target.dataset, inputShape);
+  const loadStart = performance.now();
+  const targetData = conformDataset(await loadDataset(targetSpec.spec, loadOptions(job, report, isCancelled)), inputShape);
+  const loadMs = performance.now() - loadStart;
 
   const transferred = transferModel(sourceModel, { numClasses: targetData.classNames.length, head: target.head, seed: spec.seed });
   // L2-SP pulls toward the weights as they are right after transfer, before any fine-tuning.
   const sourceSnapshot = target.regularization.kind === 'l2-sp' ? await readWeightsSnapshot(transferred) : undefined;
-  const frozen = resolveFrozenLayers(transferred, target.freeze);
-  applyFreeze(transferred, frozen);
-  const targetOutcome = await trainPhase(ctx, targetPhase, {
-    model: transferred,
-    data: targetData,
-    datasetSpec: target.dataset,
-    training: target.training,
-    architecture: architectureOf(spec),
-    frozenLayers: frozen,
-    extraHyperparams: { freeze: target.freeze, head: target.head, regularization: target.regularization },
-    regularization: { spec: target.regularization, source: sourceSnapshot, newLayers: target.head === 'replace' ? ['head'] : [] },
-  });
-  if (targetOutcome.cancelled) return;
+  // A study's baseline job trains only the baseline (its transfer runs are experiments of their own).
+  if (targetPhase) {
+    const frozen = resolveFrozenLayers(transferred, target.freeze);
+    applyFreeze(transferred, frozen);
+    const targetOutcome = await trainPhase(ctx, targetPhase, {
+      model: transferred,
+      data: targetData,
+      datasetSpec: target.dataset,
+      training: target.training,
+      architecture: architectureOf(spec),
+      frozenLayers: frozen,
+      extraHyperparams: { freeze: target.freeze, head: target.head, regularization: target.regularization },
+      regularization: { spec: target.regularization, source: sourceSnapshot, newLayers: target.head === 'replace' ? ['head'] : [] },
+      loadMs,
+      notes: targetSpec.note ? [targetSpec.note] : [],
+    });
+    if (targetOutcome.cancelled) return;
+  }
 
   const baselinePhase = phase('baseline');
   if (!target.baseline || !baselinePhase) return;
@@ -88,22 +111,34 @@ export async function runJob(job: Job, report: Report, isCancelled: () => boolea
 async function runSourcePhase(ctx: PhaseContext, plan: PhasePlan, spec: ExperimentSpec): Promise<PhaseOutcome> {
   if ('run' in spec.source) throw new Error('unreachable: source run has no source phase');
   const source = spec.source;
-  const data = await loadDataset(source.dataset, loadOptions(ctx.job, ctx.report));
+  const notes: string[] = [];
+  // A model that fixes its input size is loaded first, so images are decoded at that size.
+  let given: tf.LayersModel | undefined;
+  if ('import' in source.model) given = await loadModel(source.model.import);
+  else if ('pretrained' in source.model) {
+    given = await loadPretrained(source.model.pretrained, { dataFolder: ctx.job.dataFolder, onDownloadProgress: loadOptions(ctx.job, ctx.report).onDownloadProgress });
+  }
+  const fitted = given ? decodeAtModelSize(source.dataset, modelInputShape(given)) : { spec: source.dataset };
+  if (fitted.note) notes.push(fitted.note);
+  const loadStart = performance.now();
+  const data = await loadDataset(fitted.spec, loadOptions(ctx.job, ctx.report, ctx.isCancelled));
+  const loadMs = performance.now() - loadStart;
   let model: tf.LayersModel;
   if ('architecture' in source.model) {
     model = buildModel(source.model.architecture, data.inputShape, data.classNames.length, spec.seed);
   } else if ('import' in source.model) {
-    model = await loadModel(source.model.import);
+    const head = fitHeadToClasses(given!, data.classNames.length, spec.seed);
+    if (head.note) notes.push(head.note);
+    model = head.model;
   } else {
     // Cut at its feature layer with a fresh 'head' for the source classes (downloads/pretrained.ts).
-    model = await loadPretrained(source.model.pretrained, {
-      dataFolder: ctx.job.dataFolder,
-      numClasses: data.classNames.length,
-      seed: spec.seed,
-      onDownloadProgress: loadOptions(ctx.job, ctx.report).onDownloadProgress,
-    });
+    try {
+      model = classifierOnFeatures(given!, data.classNames.length, spec.seed, MODEL_CATALOG[source.model.pretrained].inputRange);
+    } finally {
+      given!.dispose();
+    }
   }
-  const conformed = conformDataset(data, model.inputs[0].shape.slice(1) as number[]);
+  const conformed = conformDataset(data, modelInputShape(model));
   return trainPhase(ctx, plan, {
     model,
     data: conformed,
@@ -112,6 +147,8 @@ async function runSourcePhase(ctx: PhaseContext, plan: PhasePlan, spec: Experime
     architecture: architectureOf(spec),
     frozenLayers: [],
     extraHyperparams: {},
+    loadMs,
+    notes,
   });
 }
 

@@ -4,7 +4,8 @@
 // which listens first. A crash or an out-of-memory in training takes down only the worker;
 // the supervisor then fails the run with the reason. Cancelling asks the worker first and
 // kills it after a grace period.
-import type { FromWorker, Job, PhaseStarted, WorkerIdentity } from './protocol';
+import type { FromWorker, Job, PhaseStarted, PhaseTimings, WorkerIdentity } from './protocol';
+import type { PhaseEstimate } from './phase-estimate';
 import type { RunRole, RunStatus } from './roles';
 import type { StepProgress, EpochMetrics } from '../engine/training/train';
 import type { Evaluation } from '../engine/training/evaluate';
@@ -15,7 +16,9 @@ import { describeExitCode, isOutOfMemoryExit } from './exit-codes';
 export type SupervisorEvent =
   /** A run began training in `worker` (so a worker that outlives a dead supervisor can be found). */
   | { type: 'run-started'; experimentId: string; runId: string; role: RunRole; info: PhaseStarted; worker: WorkerIdentity | null }
-  | { type: 'run-status'; experimentId: string; runId: string; status: RunStatus; error?: string; errorCode?: ErrorCode; backend?: string }
+  | { type: 'run-status'; experimentId: string; runId: string; status: RunStatus; error?: string; errorCode?: ErrorCode; backend?: string; estimate?: PhaseEstimate }
+  /** Where a finished or cancelled phase's time went (load, feature pass, training, evaluation). */
+  | { type: 'run-timings'; experimentId: string; runId: string; timings: PhaseTimings }
   | { type: 'run-step'; experimentId: string; runId: string; progress: StepProgress }
   | { type: 'run-epoch'; experimentId: string; runId: string; metrics: EpochMetrics }
   | { type: 'run-evaluation'; experimentId: string; runId: string; evaluation: Evaluation }
@@ -139,7 +142,7 @@ class JobTracker {
       case 'phase-started': {
         const role = this.job.phases.find((p) => p.runId === message.runId)?.role ?? 'source';
         this.emit({ type: 'run-started', experimentId, runId: message.runId, role, info: message, worker: this.workerIdentity });
-        this.setStatus(message.runId, 'running', { backend: message.environment.backend });
+        this.setStatus(message.runId, 'running', { backend: message.environment.backend, ...(message.estimate ? { estimate: message.estimate } : {}) });
         return;
       }
       case 'step':
@@ -155,6 +158,7 @@ class JobTracker {
         this.emit({ type: 'run-artifact', experimentId, runId: message.runId, kind: message.kind, path: message.path, sizeBytes: message.sizeBytes });
         return;
       case 'phase-finished':
+        if (message.timings) this.emit({ type: 'run-timings', experimentId, runId: message.runId, timings: message.timings });
         this.finish(message.runId, message.status);
         return;
       case 'failed':
@@ -231,6 +235,8 @@ interface StatusDetail {
   error?: string;
   errorCode?: ErrorCode;
   backend?: string;
+  /** How long the phase is expected to take (given when it starts). */
+  estimate?: PhaseEstimate;
 }
 
 function describeExit(exit: WorkerExit): string {

@@ -6,16 +6,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Dataset, Split } from '../engine/data/datasets/dataset';
 import { trainModel, splitValidation, readOptimizerState, type EarlyStoppingState, type OptimizerStateEntry } from '../engine/training/train';
-import { evaluateModel } from '../engine/training/evaluate';
+import { evaluateProbabilities } from '../engine/training/evaluate';
 import { saveModel, splitAtLayer } from '../engine/model';
-import { planFeatureCache, cacheFrozenFeatures } from '../engine/training/feature-cache';
+import { planFeatureCache } from '../engine/training/feature-cache';
+import { streamFrozenFeatures, streamEvaluation } from './phase-inference';
+import { CancelledError } from '../engine/data/datasets/image-cache';
+import { FEATURES_IN_MEMORY_BYTES } from '../engine/data/datasets/feature-store';
 import { createPenalty, type PenaltyContext } from '../engine/training/regularization';
 import { createAugmenter, describeAugmentation, isAugmentationOn } from '../engine/data/augmentation';
 import { checkpointSize, writeCheckpoint } from '../engine/training/checkpoints';
 import { planParallelism, type StepPlan } from '../engine/training/step-runner';
 import { trainingThreads } from './training-threads';
+import { describeEstimate, estimatePhase, forwardMsPerSample, type PhaseEstimate } from './phase-estimate';
 import type { DatasetSpec, RegularizationSpec, TrainingSpec } from '@contract/spec';
-import type { EnvironmentInfo, FromWorker, Job, PhasePlan } from './protocol';
+import type { EnvironmentInfo, FromWorker, Job, PhasePlan, PhaseTimings } from './protocol';
 
 export type Report = (message: FromWorker) => void;
 
@@ -50,23 +54,32 @@ export interface PhaseInput {
   extraHyperparams: Record<string, unknown>;
   regularization?: { spec: RegularizationSpec } & PenaltyContext;
   start?: PhaseStart;
+  /** How long loading the data took (0 when an earlier phase's data is reused). */
+  loadMs?: number;
+  /** Facts about how data and model were fitted to each other, for the run's notes. */
+  notes?: string[];
 }
 
 export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: PhaseInput): Promise<PhaseOutcome> {
   const prepared = preparePhase(ctx, input);
-  reportStarted(ctx, plan, input, prepared);
-  let result;
+  const estimate = await estimateTime(ctx, plan, input, prepared);
+  reportStarted(ctx, plan, input, prepared, estimate);
+  // What each part took, kept with the run whether it completes or is cancelled.
+  const timings: PhaseTimings = { loadMs: Math.round(input.loadMs ?? 0) };
+  const finish = (status: 'completed' | 'cancelled'): PhaseOutcome => {
+    ctx.report({ type: 'phase-finished', runId: plan.runId, status, timings });
+    return { model: input.model, cancelled: status === 'cancelled' };
+  };
   try {
-    result = await trainEpochs(ctx, plan, input, prepared);
-  } finally {
-    prepared.penalty?.dispose();
+    const cancelled = await trainEpochs(ctx, plan, input, prepared, timings);
+    if (cancelled) return finish('cancelled');
+    await evaluateAndSave(ctx, plan, input, prepared.threads, timings);
+    return finish('completed');
+  } catch (error) {
+    // A pass that notices the cancel mid-way (decoding, the feature pass, evaluation) throws this.
+    if (error instanceof CancelledError) return finish('cancelled');
+    throw error;
   }
-  if (result.cancelled) {
-    ctx.report({ type: 'phase-finished', runId: plan.runId, status: 'cancelled' });
-    return { model: input.model, cancelled: true };
-  }
-  await evaluateAndSave(ctx, plan, input);
-  return { model: input.model, cancelled: false };
 }
 
 /** Everything decided before the first step: the splits, caching, penalty, augmentation and the step plan. */
@@ -89,6 +102,7 @@ function preparePhase(ctx: PhaseContext, input: PhaseInput): PreparedPhase {
   const { train, validation } = splitValidation(data.train, training.validationSplit, ctx.job.spec.seed, data.inputShape);
   const notes = [...ctx.backendNotes];
   if (input.start) notes.push(input.start.note);
+  if (input.notes) notes.push(...input.notes);
 
   const augmentationOn = isAugmentationOn(training.augmentation);
   if (isAugmentationOn(training.augmentation)) notes.push(describeAugmentation(training.augmentation));
@@ -101,7 +115,7 @@ function preparePhase(ctx: PhaseContext, input: PhaseInput): PreparedPhase {
   const penalty = input.regularization ? createPenalty(model, input.regularization.spec, input.regularization) : undefined;
   if (penalty) notes.push(penalty.description);
   const augment = createAugmenter(training.augmentation);
-  const threads = trainingThreads();
+  const threads = ctx.job.trainingThreads ?? trainingThreads();
   // With a cache only the layers above the cut train: plan for that model. The plan is made
   // once, here, and handed to the training loop.
   const split = cachePlan.cached ? splitAtLayer(model, cachePlan.cutLayer) : undefined;
@@ -118,11 +132,38 @@ function preparePhase(ctx: PhaseContext, input: PhaseInput): PreparedPhase {
   return { train, validation, cachePlan, split, penalty, augment, threads, stepPlan, notes };
 }
 
+/**
+ * How long each part should take, from a timed forward pass of the model on this machine
+ * (calibration reads back asynchronously: webgpu cannot read back synchronously). Its
+ * description, and whether frozen features go to disk, join the run's notes.
+ */
+async function estimateTime(ctx: PhaseContext, plan: PhasePlan, input: PhaseInput, prepared: PreparedPhase): Promise<PhaseEstimate> {
+  const { model, data, training } = input;
+  const { train, validation, cachePlan, split, threads, notes } = prepared;
+  const counts = { train: train.y.length, validation: validation?.y.length ?? 0, test: data.test.y.length };
+  const fullMs = await forwardMsPerSample(model, data.inputShape);
+  const estimate = estimatePhase({
+    counts,
+    epochs: training.epochs,
+    threads,
+    fullMs,
+    trainedMs: split && cachePlan.cached ? await forwardMsPerSample(split.rest, cachePlan.featureShape) : fullMs,
+    cached: cachePlan.cached,
+    baseline: plan.role === 'target' && ctx.job.phases.some((p) => p.role === 'baseline'),
+  });
+  notes.push(describeEstimate(estimate));
+  if (cachePlan.cached && counts.train * cachePlan.featureShape.reduce((x, y) => x * y, 1) * 4 > FEATURES_IN_MEMORY_BYTES) {
+    notes.push('frozen features kept on disk: too large to hold in memory');
+  }
+  return estimate;
+}
+
 /** Tells the supervisor the run has started and with what, so it is recorded before any step. */
-function reportStarted(ctx: PhaseContext, plan: PhasePlan, input: PhaseInput, prepared: PreparedPhase): void {
+function reportStarted(ctx: PhaseContext, plan: PhasePlan, input: PhaseInput, prepared: PreparedPhase, estimate: PhaseEstimate): void {
   const { data, training } = input;
   ctx.report({
     type: 'phase-started',
+    estimate,
     runId: plan.runId,
     environment: ctx.environment,
     architecture: input.architecture,
@@ -141,13 +182,36 @@ function reportStarted(ctx: PhaseContext, plan: PhasePlan, input: PhaseInput, pr
   });
 }
 
-/** The epochs, each followed by its checkpoint; progress and metrics go to the supervisor. */
-async function trainEpochs(ctx: PhaseContext, plan: PhasePlan, input: PhaseInput, prepared: PreparedPhase) {
-  const { model, data, training } = input;
-  const { train, validation, cachePlan, penalty } = prepared;
+/**
+ * The feature pass (with a cache), then the epochs, each followed by its checkpoint; progress
+ * and metrics go to the supervisor. Returns whether training was cancelled.
+ */
+async function trainEpochs(ctx: PhaseContext, plan: PhasePlan, input: PhaseInput, prepared: PreparedPhase, timings: PhaseTimings): Promise<boolean> {
+  const { data } = input;
+  const { train, validation, cachePlan, penalty, split } = prepared;
   // With a cache, the layers above the cut train on precomputed features; they share the
   // full model's weights, so `model` is what gets checkpointed, evaluated and saved.
-  const cached = cachePlan.cached ? await cacheFrozenFeatures(model, cachePlan, { train, validation }, data.inputShape, prepared.split) : undefined;
+  let cached;
+  try {
+    if (cachePlan.cached && split) {
+      const featuresStart = performance.now();
+      cached = await streamFrozenFeatures(split, cachePlan.featureShape, { train, validation }, data.inputShape, prepared.threads, ctx.isCancelled);
+      timings.featuresMs = Math.round(performance.now() - featuresStart);
+      timings.inferenceThreads = cached.threads;
+    }
+    const trainStart = performance.now();
+    const result = await fitEpochs(ctx, plan, input, prepared, cached);
+    timings.trainMs = Math.round(performance.now() - trainStart);
+    return result.cancelled;
+  } finally {
+    penalty?.dispose();
+    cached?.dispose();
+  }
+}
+
+function fitEpochs(ctx: PhaseContext, plan: PhasePlan, input: PhaseInput, prepared: PreparedPhase, cached: Awaited<ReturnType<typeof streamFrozenFeatures>> | undefined) {
+  const { model, data, training } = input;
+  const { train, validation, penalty } = prepared;
   const firstEpoch = input.start?.firstEpoch ?? 1;
   const plannedLastEpoch = firstEpoch + training.epochs - 1;
   return trainModel(cached?.rest ?? model, cached ? { train: cached.train, validation: cached.validation } : { train, validation }, training, {
@@ -193,14 +257,17 @@ async function trainEpochs(ctx: PhaseContext, plan: PhasePlan, input: PhaseInput
 }
 
 /** The test-set evaluation and the saved model, each reported as it is done. */
-async function evaluateAndSave(ctx: PhaseContext, plan: PhasePlan, input: PhaseInput): Promise<void> {
+async function evaluateAndSave(ctx: PhaseContext, plan: PhasePlan, input: PhaseInput, threads: number, timings: PhaseTimings): Promise<void> {
   const { model, data } = input;
-  const evaluation = await evaluateModel(model, data.test, data.inputShape, data.classNames, 'test');
+  const evaluateStart = performance.now();
+  const probabilities = await streamEvaluation(model, data.test, data.inputShape, threads, ctx.isCancelled);
+  const evaluation = evaluateProbabilities(probabilities.values, data.test, data.classNames, 'test');
+  timings.evaluateMs = Math.round(performance.now() - evaluateStart);
+  timings.inferenceThreads = Math.max(timings.inferenceThreads ?? 1, probabilities.threads);
   ctx.report({ type: 'evaluation', runId: plan.runId, evaluation });
   const modelDir = path.join(plan.runDir, 'model');
   await saveModel(model, modelDir);
   ctx.report({ type: 'artifact', runId: plan.runId, kind: 'model', path: modelDir, sizeBytes: folderSize(modelDir) });
-  ctx.report({ type: 'phase-finished', runId: plan.runId, status: 'completed' });
 }
 
 function folderSize(dir: string): number {

@@ -172,6 +172,16 @@ describe('the train-then-fine-tune wizard', () => {
     const overflow = await page.locator('.table-scroll').evaluate((el) => el.scrollWidth - el.clientWidth);
     await shot(page, '8-runs');
     expect(overflow).toBeLessThanOrEqual(0);
+
+    // Back to the results (the rail's New experiment would start a blank wizard): "Try every
+    // depth" starts a study from these settings; it can be cancelled.
+    await page.goBack();
+    await page.getByRole('button', { name: 'Which layers should I freeze? Try every depth' }).click();
+    await page.waitForURL(/#\/studies\/[0-9a-z]+$/);
+    await expect.poll(() => page.locator('.status').textContent(), { timeout: 30_000 }).toMatch(/^\s*running · \d+\/\d+ cells, \d+\/\d+ experiments done/);
+    expect(await page.locator('h1').textContent()).toContain('every frozen depth');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.locator('.status').getAttribute('data-status'), { timeout: 30_000 }).toBe('cancelled');
     expect(pageErrors).toEqual([]);
     await page.close();
   });

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Split } from '../data/datasets/dataset';
 import { sampleSize } from '../data/datasets/dataset';
+import { gatherRows } from '../data/datasets/samples';
 
 import type { ClassMetrics, Misclassified as ContractMisclassified } from '@contract/results';
 
@@ -69,10 +70,11 @@ export async function predictProbabilities(
   const count = split.y.length;
   const numClasses = (model.outputs[0].shape[1] ?? 0) as number;
   const out = new Float32Array(count * numClasses);
+  const buffer = new Float32Array(Math.min(batchSize, count) * size);
   for (let start = 0; start < count; start += batchSize) {
     const n = Math.min(batchSize, count - start);
     const probs = tf.tidy(() => {
-      const xs = tf.tensor(split.x.subarray(start * size, (start + n) * size), [n, ...inputShape]);
+      const xs = tf.tensor(gatherRows(split.x, null, start, start + n, buffer), [n, ...inputShape]);
       return model.predict(xs) as tf.Tensor;
     });
     out.set(await probs.data(), start * numClasses);

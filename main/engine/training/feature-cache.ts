@@ -11,10 +11,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Split } from '../data/datasets/dataset';
 import { sampleSize } from '../data/datasets/dataset';
+import { floatSamples, gatherRows } from '../data/datasets/samples';
 import { isFrozenPrefix, splitAtLayer, type SplitModel } from '../model';
 
-/** Features above this size are not cached (they would have to sit in memory as one array each). */
-export const FEATURE_CACHE_LIMIT_BYTES = 1024 * 1024 * 1024;
+/**
+ * Features above this size are not cached. Large ones are kept on disk
+ * (datasets/feature-store.ts), so this bounds the temporary file, not memory.
+ */
+export const FEATURE_CACHE_LIMIT_BYTES = 16 * 1024 * 1024 * 1024;
 
 export type FeatureCachePlan =
   | { cached: true; cutLayer: string; featureShape: number[]; note: string }
@@ -55,16 +59,17 @@ export async function computeFeatures(prefix: tf.LayersModel, split: Split, inpu
   const outShape = prefix.outputs[0].shape.slice(1) as number[];
   const outSize = sampleSize(outShape);
   const x = new Float32Array(count * outSize);
+  const buffer = new Float32Array(Math.min(batchSize, count) * inSize);
   for (let start = 0; start < count; start += batchSize) {
     const n = Math.min(batchSize, count - start);
     const features = tf.tidy(() => {
-      const xs = tf.tensor(split.x.subarray(start * inSize, (start + n) * inSize), [n, ...inputShape]);
+      const xs = tf.tensor(gatherRows(split.x, null, start, start + n, buffer), [n, ...inputShape]);
       return prefix.predict(xs) as tf.Tensor;
     });
     x.set(await features.data(), start * outSize);
     features.dispose();
   }
-  return { x, y: split.y, ids: split.ids };
+  return { x: floatSamples(x, outSize), y: split.y, ids: split.ids };
 }
 
 export interface CachedTraining {

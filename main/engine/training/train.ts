@@ -7,6 +7,7 @@ import { trainingForward } from '../accel/training-forward';
 import type { Split } from '../data/datasets/dataset';
 import { sampleSize } from '../data/datasets/dataset';
 import type { TrainingSpec } from '@contract/spec';
+import { gatherRows, pickSamples } from '../data/datasets/samples';
 import { createRng, shuffledIndices, type Rng } from '../rng';
 import { createStepRunner, planParallelism, type StepPlan } from './step-runner';
 import { createOptimizer } from './optimizers/create-optimizer';
@@ -112,28 +113,23 @@ export function gatherBatch(
   into?: { x: Float32Array; y: Int32Array },
 ): { x: Float32Array; y: Int32Array } {
   const n = to - from;
-  const x = into ? into.x.subarray(0, n * size) : new Float32Array(n * size);
+  if (split.x.size !== size) throw new Error(`gatherBatch: samples have ${split.x.size} values, expected ${size}`);
+  const x = gatherRows(split.x, indices, from, to, into?.x ?? new Float32Array(n * size));
   const y = into ? into.y.subarray(0, n) : new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const row = indices[from + i];
-    x.set(split.x.subarray(row * size, (row + 1) * size), i * size);
-    y[i] = split.y[row];
-  }
+  for (let i = 0; i < n; i++) y[i] = split.y[indices[from + i]];
   return { x, y };
 }
 
-/** Holds out the last `fraction` of a seeded shuffle as the validation split. */
+/** Holds out the last `fraction` of a seeded shuffle as the validation split (index views, no copy). */
 export function splitValidation(split: Split, fraction: number, seed: number, inputShape: number[]): { train: Split; validation?: Split } {
   const count = split.y.length;
   const valCount = Math.floor(count * fraction);
   if (fraction <= 0 || valCount === 0 || valCount >= count) return { train: split };
   const order = shuffledIndices(count, createRng(seed ^ 0x5eed));
-  const size = sampleSize(inputShape);
+  if (split.x.size !== sampleSize(inputShape)) throw new Error(`splitValidation: samples have ${split.x.size} values, expected shape [${inputShape.join(', ')}]`);
   const take = (from: number, to: number): Split => {
-    const { x, y } = gatherBatch(split, order, from, to, size);
-    const ids: string[] = [];
-    for (let i = from; i < to; i++) ids.push(split.ids[order[i]]);
-    return { x, y, ids };
+    const rows = order.subarray(from, to);
+    return { x: pickSamples(split.x, rows), y: Int32Array.from(rows, (r) => split.y[r]), ids: Array.from(rows, (r) => split.ids[r]) };
   };
   return { train: take(0, count - valCount), validation: take(count - valCount, count) };
 }
@@ -144,10 +140,11 @@ export async function measure(model: tf.LayersModel, split: Split, inputShape: n
   const count = split.y.length;
   let lossSum = tf.scalar(0);
   let correctSum = tf.scalar(0);
+  const buffer = new Float32Array(Math.min(batchSize, count) * size);
   for (let start = 0; start < count; start += batchSize) {
     const n = Math.min(batchSize, count - start);
     const [l, c] = tf.tidy(() => {
-      const xs = tf.tensor(split.x.subarray(start * size, (start + n) * size), [n, ...inputShape]);
+      const xs = tf.tensor(gatherRows(split.x, null, start, start + n, buffer), [n, ...inputShape]);
       const labels = tf.tensor1d(split.y.subarray(start, start + n), 'int32');
       const pred = model.predict(xs) as tf.Tensor2D;
       const loss = tf.metrics.categoricalCrossentropy(tf.oneHot(labels, numClasses), pred).sum();

@@ -6,6 +6,8 @@ export type Route =
   | { page: 'runs' }
   | { page: 'run'; runId: string }
   | { page: 'compare'; runIds: string[] }
+  | { page: 'studies' }
+  | { page: 'study'; studyId: string }
   | { page: 'settings' };
 
 export function parseRoute(hash: string): Route {
@@ -19,6 +21,8 @@ export function parseRoute(hash: string): Route {
       return parts[1] ? { page: 'run', runId: decodeURIComponent(parts[1]) } : { page: 'runs' };
     case 'compare':
       return { page: 'compare', runIds: (params.get('ids') ?? '').split(',').filter(Boolean) };
+    case 'studies':
+      return parts[1] ? { page: 'study', studyId: decodeURIComponent(parts[1]) } : { page: 'studies' };
     case 'settings':
       return { page: 'settings' };
     default:
@@ -36,6 +40,10 @@ export function routeHash(route: Route): string {
       return `#/runs/${encodeURIComponent(route.runId)}`;
     case 'compare':
       return `#/compare?ids=${route.runIds.map(encodeURIComponent).join(',')}`;
+    case 'studies':
+      return '#/studies';
+    case 'study':
+      return `#/studies/${encodeURIComponent(route.studyId)}`;
     case 'settings':
       return '#/settings';
   }

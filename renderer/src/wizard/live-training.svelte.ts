@@ -19,6 +19,8 @@ export interface RunCurves {
   stepsPerEpoch: number;
   samplesPerSec: number | null;
   etaMs: number | null;
+  /** How long the run's phases should take, said when it starts (ms). */
+  estimate: { featuresMs?: number; trainMs: number; evaluateMs: number; baselineMs?: number } | null;
 }
 
 /** Step points kept per curve; older ones are thinned so long runs stay light to draw. */
@@ -83,6 +85,7 @@ export class LiveTraining {
         run.error = e.error ?? null;
         // A run that starts says which backend it trains on.
         if (e.backend) run.backend = e.backend;
+        if (e.estimate) run.estimate = e.estimate;
       }),
       on('experiment-finished', (e) => {
         if (e.experimentId === experimentId) this.finished = e.status;
@@ -92,7 +95,7 @@ export class LiveTraining {
   }
 
   private empty(role: RunCurves['role']): RunCurves {
-    return { role, status: 'queued', error: null, backend: null, stepLoss: [], stepAccuracy: [], epochs: [], epoch: 0, step: 0, stepsPerEpoch: 0, samplesPerSec: null, etaMs: null };
+    return { role, status: 'queued', error: null, backend: null, stepLoss: [], stepAccuracy: [], epochs: [], epoch: 0, step: 0, stepsPerEpoch: 0, samplesPerSec: null, etaMs: null, estimate: null };
   }
 
   /** What the store recorded before this page listened (a reopened wizard, a restart). */

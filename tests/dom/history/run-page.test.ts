@@ -37,6 +37,22 @@ describe('RunPage', () => {
     expect(screen.getByText('Frozen layers').nextElementSibling?.textContent).toBe('conv1');
   });
 
+  it('shows where the run\'s time went: loading, feature pass, training, evaluation', async () => {
+    const { ids, store } = fixture;
+    const run = store.runs.require(ids.target);
+    store.runs.update(ids.target, {
+      environment: { ...(run.environment ?? { backend: 'wasm' }), timings: { loadMs: 2100, featuresMs: 8400, trainMs: 3000, evaluateMs: 1200, inferenceThreads: 2 } },
+    });
+    render(RunPage, { runId: ids.target });
+    await screen.findByRole('heading', { name: 'Time' });
+    const value = (label: string) => screen.getByText(label, { selector: 'dt' }).nextElementSibling?.textContent;
+    expect(value('Loading data')).toBe('2.1 s');
+    expect(value('Feature pass')).toBe('8.4 s (2 threads)');
+    expect(value('Training')).toBe('3.0 s');
+    expect(value('Evaluation')).toBe('1.2 s');
+    expect(value('Total')).toBe('14.7 s');
+  });
+
   it('renames the run', async () => {
     const { ids, store } = fixture;
     render(RunPage, { runId: ids.target });

@@ -2,9 +2,11 @@
 // FakeSupervisorEvents stands in for the supervisor's subscribe(); FakeWebContents for
 // Electron's WebContents. Time is vitest's fake clock.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ipcChannel, type ContractEvent } from '@contract';
+import { events, ipcChannel, type ContractEvent } from '@contract';
 import { WindowRegistry } from '../../../main/electron/ipc';
 import { forwardEvents } from '../../../main/electron/ipc-events';
+import { AppEvents } from '../../../main/services/app-events';
+import type { StudyEvent } from '../../../main/services/studies/study-service';
 
 /** FakeWebContents: a test double for Electron's WebContents; records what it was sent. */
 class FakeWebContents {
@@ -55,5 +57,26 @@ describe('forwardEvents', () => {
     source.emit({ name: 'run-status', payload: { experimentId: 'exp1', runId: 'runa', status: 'running' } });
     expect(window.sent).toEqual([]);
     expect(source.listeners.size).toBe(0);
+  });
+});
+
+describe('study events', () => {
+  it('a study\'s progress and end reach live windows as contract events through the app\'s one event stream, until unsubscribed', () => {
+    const listeners = new Set<(e: StudyEvent) => void>();
+    const studies = { subscribe: (l: (e: StudyEvent) => void) => (listeners.add(l), () => listeners.delete(l)) };
+    const appEvents = new AppEvents();
+    appEvents.relay(studies);
+    const windows = new WindowRegistry();
+    const win = new FakeWebContents(2);
+    windows.add(win);
+    const off = forwardEvents(appEvents, windows);
+    const progress: StudyEvent = { name: 'study-progress', payload: { studyId: 's1', done: 1, failed: 0, running: 2, total: 6, cellsDone: 0, cells: 2, etaMs: 5000 } };
+    for (const l of listeners) l(progress);
+    for (const l of listeners) l({ name: 'study-finished', payload: { studyId: 's1', status: 'completed' } });
+    expect(win.sent.map((m) => m.name)).toEqual(['study-progress', 'study-finished']);
+    for (const m of win.sent) expect(events[m.name as 'study-progress'].safeParse(m.payload).success).toBe(true);
+    off();
+    appEvents.close();
+    expect(listeners.size).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 // Small learnable image data for engine tests: each class brightens its own band of rows, so
 // a few epochs on a few dozen samples visibly learn something, without a dataset loader.
+import { floatSamples } from '../../../main/engine/data/datasets/samples';
 import * as tf from '@tensorflow/tfjs';
 import type { Split } from '../../../main/engine/data/datasets/dataset';
 import { createRng } from '../../../main/engine/rng';
@@ -19,7 +20,7 @@ export function bandedSplit(count: number, shape: [number, number, number], numC
       for (let k = 0; k < w * c; k++) x[((i * h + r) * w) * c + k] = 0.6 * rng() + (inBand ? 0.4 : 0);
     }
   }
-  return { x, y, ids };
+  return { x: floatSamples(x, h * w * c), y, ids };
 }
 
 /** Every weight of a model as flat arrays, in model.weights order. */

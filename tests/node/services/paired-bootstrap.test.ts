@@ -1,5 +1,6 @@
 // The transfer gain's 95 % interval: a paired bootstrap over the test images, checked
 // against cases worked out by hand, and the gain computed from two real evaluations.
+import { floatSamples } from '../../../main/engine/data/datasets/samples';
 import { describe, expect, it } from 'vitest';
 import { pairedBootstrapInterval, correctnessOf } from '../../../main/services/paired-bootstrap';
 import { computeTransferGain } from '../../../main/services/transfer-gain';
@@ -50,7 +51,7 @@ describe('pairedBootstrapInterval', () => {
 
 describe('computeTransferGain', () => {
   // Four test images of two classes; probabilities row by row.
-  const split = { x: new Float32Array(4), y: new Int32Array([0, 1, 0, 1]), ids: ['a', 'b', 'c', 'd'] };
+  const split = { x: floatSamples(new Float32Array(4), 1), y: new Int32Array([0, 1, 0, 1]), ids: ['a', 'b', 'c', 'd'] };
   const names = ['zero', 'one'];
   const target = evaluateProbabilities(new Float32Array([0.9, 0.1, 0.2, 0.8, 0.7, 0.3, 0.6, 0.4]), split, names);
   const baseline = evaluateProbabilities(new Float32Array([0.9, 0.1, 0.6, 0.4, 0.4, 0.6, 0.6, 0.4]), split, names);

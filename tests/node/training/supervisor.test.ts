@@ -1,5 +1,6 @@
 // The supervisor with real worker processes (child_process.fork of dist/main/worker.js),
 // real training on small built-in data, and a real SQLite file.
+import { runTimings } from '../../../main/services/phase-timings';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -61,6 +62,23 @@ describe('supervisor with forked workers', () => {
     expect(notes(target).some((n) => n.startsWith('frozen-feature cache: conv1..pool1'))).toBe(true);
     expect(notes(target).some((n) => n.startsWith('dense trainer (outside tfjs) on'))).toBe(true);
     expect(notes(source).some((n) => n.startsWith('data-parallel training over') || n.startsWith('training on one thread'))).toBe(true);
+    // Each run records where its time went: the target's feature pass apart from its training.
+    const timings = (run: typeof target) => runTimings(app.store.runs.get(run.id)!);
+    for (const run of [source, target, baseline]) {
+      const t = timings(run)!;
+      expect(t.trainMs).toBeGreaterThan(0);
+      expect(t.evaluateMs).toBeGreaterThan(0);
+    }
+    expect(timings(source)!.loadMs).toBeGreaterThan(0);
+    expect(timings(target)!.loadMs).toBeGreaterThan(0);
+    expect(timings(target)!.featuresMs).toBeGreaterThan(0);
+    expect(timings(source)!.featuresMs).toBeUndefined();
+    expect(timings(baseline)!.loadMs).toBe(0);
+    // Before it started, the target run said what it and the baseline after it would cost.
+    const estimate = (app.store.runs.get(target.id)?.environment as { estimate?: Record<string, number> }).estimate!;
+    expect(estimate.featuresMs).toBeGreaterThan(0);
+    expect(estimate.baselineMs).toBeGreaterThan(0);
+    expect(notes(target).some((n) => n.startsWith('estimated: feature pass ~'))).toBe(true);
     expect(target.parentRunId).toBe(source.id);
     expect(baseline.parentRunId).toBe(target.id);
     expect(report.transferGain?.accuracyDelta).toBeCloseTo(target.evaluation!.accuracy - baseline.evaluation!.accuracy, 10);

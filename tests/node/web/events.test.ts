@@ -101,6 +101,24 @@ describe('browser mode: real calls and events', () => {
     expect(counts.metrics).toBeGreaterThan(0);
     expect(counts.evaluations).toBe(2);
   });
+
+  it('streams a study\'s progress and its end, as the Study page follows it', async () => {
+    const stream = await listen(`${fx.server.baseUrl}/api/events?token=${fx.server.token}`);
+    const started = await apiCall(fx.server, 'studies.start', { spec: { seeds: 2, freeze: ['none'], experiment: tinySpec() } });
+    expect(started.status).toBe(200);
+    const { studyId, total } = JSON.parse(started.body).result as { studyId: string; total: number };
+    expect(total).toBe(6);
+    await stream.waitFor((e) => e.name === 'study-finished' && e.payload.studyId === studyId, 120_000);
+    stream.close();
+    const progress = stream.received.map((r) => r.event).flatMap((e) => (e.name === 'study-progress' && e.payload.studyId === studyId ? [e.payload] : []));
+    expect(progress.length).toBeGreaterThan(2);
+    expect(progress.every((p) => p.total === 6)).toBe(true);
+    const done = progress.map((p) => p.done);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    expect(progress.at(-1)).toMatchObject({ done: 6, failed: 0, running: 0, cellsDone: 1, cells: 1, etaMs: 0 });
+    const end = stream.received.find((r) => r.event.name === 'study-finished')!.event;
+    expect(end.payload).toEqual({ studyId, status: 'completed' });
+  });
 });
 
 describe('event stream throttling', () => {

@@ -37,6 +37,12 @@ export const validArgs: Record<MethodName, Record<string, unknown>> = {
   'models.summary': { architecture: 'mlp', inputShape: [4], numClasses: 2 },
   'models.predict': { runId: ID, images: [TINY_PNG] },
   'models.export': { runId: ID, folder: '/tmp/transfer-lab-fuzz-export' },
+  'studies.start': { spec: { experiment: tinySpec(), seeds: 2 }, concurrency: 1 },
+  'studies.resume': { studyId: ID, concurrency: 1 },
+  'studies.get': { studyId: ID },
+  'studies.list': {},
+  'studies.cancel': { studyId: ID },
+  'studies.delete': { studyId: ID },
   'dialogs.openFolder': { purpose: 'dataset' },
   'dialogs.openFile': { kind: 'csv' },
 };

@@ -1,7 +1,8 @@
 // Converts an already-loaded image dataset to the input shape a model expects, e.g. 28 × 28
-// gray digits for a network built for 32 × 32 RGB (bilinear resize, gray ↔ RGB).
+// gray digits for a network built for 32 × 32 RGB (bilinear resize, gray ↔ RGB), per row as read.
 import { DatasetError, sampleSize, type Dataset, type Split } from './dataset';
 import { transformImage, type ImageShape } from './image-transform';
+import { mapSamples } from './samples';
 
 export function conformDataset(ds: Dataset, inputShape: readonly number[]): Dataset {
   const same = ds.inputShape.length === inputShape.length && ds.inputShape.every((d, i) => d === inputShape[i]);
@@ -21,13 +22,11 @@ export function conformDataset(ds: Dataset, inputShape: readonly number[]): Data
   }
   const from = ds.inputShape as unknown as ImageShape;
   const to: ImageShape = [h, w, outC];
-  const convert = (split: Split): Split => {
-    const inSize = sampleSize(from);
-    const outSize = sampleSize(to);
-    const count = split.y.length;
-    const x = new Float32Array(count * outSize);
-    for (let i = 0; i < count; i++) transformImage(split.x.subarray(i * inSize, (i + 1) * inSize), from, to, x, i * outSize);
-    return { x, y: split.y, ids: split.ids };
-  };
+  // Converted row by row as batches are read: the dataset is not copied at the new size.
+  const convert = (split: Split): Split => ({
+    x: mapSamples(split.x, sampleSize(to), (src, dst, offset) => transformImage(src, from, to, dst, offset)),
+    y: split.y,
+    ids: split.ids,
+  });
   return { ...ds, inputShape: [...to], train: convert(ds.train), test: convert(ds.test) };
 }

@@ -1,10 +1,11 @@
-// The one in-memory shape every dataset kind loads into. Samples are plain typed arrays,
-// not tensors, so they can cross process and thread boundaries, be cached, and be turned
-// into tensors one batch at a time.
+// The one shape every dataset kind loads into. Samples are read row by row as float32
+// (samples.ts): held as bytes or floats in memory, or on disk for image folders, and turned
+// into tensors one batch at a time, so memory holds the batches in flight, not the dataset.
+import type { Samples } from './samples';
 
 export interface Split {
-  /** Row-major samples: count × product(inputShape); images are floats in [0, 1], NHWC. */
-  x: Float32Array;
+  /** The samples, each product(inputShape) values; images read as floats in [0, 1], HWC. */
+  x: Samples;
   /** Integer class index per sample, 0 ≤ y < classNames.length. */
   y: Int32Array;
   /** A stable id per sample (e.g. "train/123" or a file path), used for misclassified examples. */

@@ -2,6 +2,7 @@
 // (so nothing about the test set leaks into training). Returned with the statistics, which
 // a predictor must apply to new rows the same way.
 import { DatasetError, type Dataset, type Split } from './dataset';
+import { floatSamples, samplesToArray } from './samples';
 
 export interface FeatureScaling {
   mean: Float32Array;
@@ -14,14 +15,15 @@ export function standardizeFeatures(ds: Dataset): { dataset: Dataset; scaling: F
   }
   const n = ds.inputShape[0];
   const count = ds.train.y.length;
+  const train = samplesToArray(ds.train.x);
   const mean = new Float32Array(n);
   const std = new Float32Array(n);
   for (let f = 0; f < n; f++) {
     let sum = 0;
-    for (let i = 0; i < count; i++) sum += ds.train.x[i * n + f];
+    for (let i = 0; i < count; i++) sum += train[i * n + f];
     const m = count ? sum / count : 0;
     let sq = 0;
-    for (let i = 0; i < count; i++) sq += (ds.train.x[i * n + f] - m) ** 2;
+    for (let i = 0; i < count; i++) sq += (train[i * n + f] - m) ** 2;
     mean[f] = m;
     // A constant column would divide by zero; centring it alone keeps it at 0.
     std[f] = count && sq > 0 ? Math.sqrt(sq / count) : 1;
@@ -32,7 +34,7 @@ export function standardizeFeatures(ds: Dataset): { dataset: Dataset; scaling: F
 
 export function applyFeatureScaling(split: Split, { mean, std }: FeatureScaling): Split {
   const n = mean.length;
-  const x = new Float32Array(split.x.length);
-  for (let i = 0; i < x.length; i++) x[i] = (split.x[i] - mean[i % n]) / std[i % n];
-  return { ...split, x };
+  const x = samplesToArray(split.x);
+  for (let i = 0; i < x.length; i++) x[i] = (x[i] - mean[i % n]) / std[i % n];
+  return { ...split, x: floatSamples(x, n) };
 }

@@ -7,6 +7,7 @@ import { createRng, shuffledIndices, type Rng } from '../../rng';
 import { DatasetError, sampleSize, type Dataset, type Split } from './dataset';
 import { dataLimitBytes, formatBytes } from './binary-file';
 import { transformImage, type ImageShape } from './image-transform';
+import { byteSamples, floatSamples, mapSamples, pickSamples, type Samples } from './samples';
 import type { DatasetOptions, SourceData, SourceSplit } from './source-data';
 import { normalizeClassName } from './class-names';
 
@@ -80,33 +81,35 @@ function imageTarget(source: SourceData, options: DatasetOptions): { from: Image
   return { from, to };
 }
 
+/** A source split's values as Samples (floats in [0, 1] for image bytes), without copying. */
+function sourceSamples(split: SourceSplit, shape: readonly number[]): Samples {
+  const size = sampleSize(shape);
+  if (split.values instanceof Uint8Array) return byteSamples(split.values, size);
+  if (split.values instanceof Float32Array) return floatSamples(split.values, size);
+  return split.values;
+}
+
+/**
+ * The selected samples, in order, converted to the target shape row by row as they are read:
+ * an index permutation over the source, so the dataset is never copied as floats.
+ */
 function materialize(selection: Selection, remap: Int32Array, source: SourceData, target: ReturnType<typeof imageTarget>): Split {
   const { indices, source: split } = selection;
-  const inSize = sampleSize(source.shape);
-  const outShape = target ? target.to : source.shape;
-  const outSize = sampleSize(outShape);
-  const x = new Float32Array(indices.length * outSize);
-  const y = new Int32Array(indices.length);
-  const ids: string[] = new Array(indices.length);
-  const scale = split.values instanceof Uint8Array ? 1 / 255 : 1;
+  const picked = pickSamples(sourceSamples(split, source.shape), indices);
   const sameShape = !target || target.from.every((d, i) => d === target.to[i]);
-  for (let k = 0; k < indices.length; k++) {
-    const i = indices[k];
-    const sample = split.values.subarray(i * inSize, (i + 1) * inSize);
-    if (sameShape) {
-      if (scale === 1) x.set(sample, k * outSize);
-      else for (let p = 0; p < inSize; p++) x[k * outSize + p] = sample[p] * scale;
-    } else {
-      transformImage(sample, target!.from, target!.to, x, k * outSize, scale);
-    }
-    y[k] = remap[split.labels[i]];
-    ids[k] = split.id(i);
-  }
+  const x = sameShape ? picked : mapSamples(picked, sampleSize(target.to), (src, dst, offset) => transformImage(src, target.from, target.to, dst, offset));
+  const y = Int32Array.from(indices, (i) => remap[split.labels[i]]);
+  const ids = indices.map((i) => split.id(i));
   return { x, y, ids };
 }
 
-/** Samples become float32 for training: refuse a dataset whose arrays would pass the data limit. */
-function checkDatasetMemory(origin: string, samples: number, shape: readonly number[]): void {
+/**
+ * Samples in memory are kept as they came (bytes or floats), converted per batch; refuse a
+ * dataset whose float32 size passes the data limit only when its source is held in memory
+ * as floats, or would be read whole (tabular data). Image folders stream from their cache.
+ */
+function checkDatasetMemory(origin: string, samples: number, shape: readonly number[], streamed: boolean): void {
+  if (streamed) return;
   const bytes = samples * sampleSize(shape) * 4;
   const limit = dataLimitBytes();
   if (bytes > limit) {
@@ -172,7 +175,8 @@ export function finishDataset(source: SourceData, options: DatasetOptions, seed:
   // Sample order is shuffled (seeded) because consumers such as tfjs' validationSplit take
   // the last samples as they are; sources stored class by class would otherwise hold out one class.
   // Separate generators, so the test set's order does not depend on the training set's size.
-  checkDatasetMemory(origin, trainIndices.length + testByClass.reduce((n, c) => n + c.length, 0), target ? target.to : source.shape);
+  const streamed = !(source.train.values instanceof Float32Array);
+  checkDatasetMemory(origin, trainIndices.length + testByClass.reduce((n, c) => n + c.length, 0), target ? target.to : source.shape, streamed);
   const trainOrder = shuffled(trainIndices, createRng((seed ^ 0x5bd1e995) >>> 0));
   const testOrder = shuffled(testByClass.flat(), createRng((seed ^ 0x27d4eb2f) >>> 0));
   const train = materialize({ source: source.train, indices: trainOrder }, remap, source, target);

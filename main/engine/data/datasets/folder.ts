@@ -22,10 +22,11 @@ import sharp from 'sharp';
 import { DatasetError } from './dataset';
 import { compareClassNames, normalizeClassName } from './class-names';
 import type { SourceData, SourceSplit } from './source-data';
+import { defaultCacheFolder, openImageCache } from './image-cache';
+import { pickSamples } from './samples';
 
 export const MAX_DEFAULT_IMAGE_SIDE = 64;
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif', '.bmp']);
-const DECODE_CONCURRENCY = 4;
 /** How many skipped files a warning names (it always gives the count). */
 const MAX_LISTED_FILES = 5;
 
@@ -149,35 +150,42 @@ export async function decodeImageFile(file: string, [h, w, c]: readonly [number,
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
+export interface ImageFolderOptions {
+  imageSize?: [number, number];
+  channels?: 1 | 3;
+  /** The folder holding the decoded-image cache (the app's data folder); a temporary folder otherwise. */
+  cacheFolder?: string;
+  /** Polled while decoding; true stops loading (CancelledError) and leaves no cache behind. */
+  isCancelled?: () => boolean;
+}
+
+/**
+ * Lists the folder and decodes every image once into the on-disk cache (image-cache.ts), or
+ * reuses the cache; the samples are rows of that cache, read as batches are needed.
+ */
 export async function loadImageFolder(
   root: string,
-  options: { imageSize?: [number, number]; channels?: 1 | 3 },
+  options: ImageFolderOptions,
   onProgress?: (done: number, total: number) => void,
 ): Promise<SourceData> {
   const layout = await describeLayout(root);
   const all = [...layout.train, ...(layout.test ?? [])];
   const shape = await chooseGeometry(all, options.imageSize, options.channels);
-  const size = shape[0] * shape[1] * shape[2];
-  const pixels = new Uint8Array(all.length * size);
-  const ok = new Uint8Array(all.length);
+  const cache = await openImageCache({
+    root,
+    images: all,
+    shape,
+    cacheFolder: options.cacheFolder ?? defaultCacheFolder(),
+    decode: decodeImageFile,
+    onProgress,
+    isCancelled: options.isCancelled,
+  });
+  const ok = Uint8Array.from(cache.failed, (f) => (f === null ? 1 : 0));
   const failures: string[] = [];
-  let done = 0;
-  let next = 0;
-  onProgress?.(0, all.length);
-  const worker = async () => {
-    while (next < all.length) {
-      const i = next++;
-      try {
-        pixels.set(await decodeImageFile(all[i].file, shape), i * size);
-        ok[i] = 1;
-      } catch (error) {
-        const reason = path.extname(all[i].file).toLowerCase() === '.bmp' ? 'BMP is not supported' : (error as Error).message;
-        failures.push(`${all[i].id}: ${reason}`);
-      }
-      onProgress?.(++done, all.length);
-    }
-  };
-  await Promise.all(Array.from({ length: DECODE_CONCURRENCY }, worker));
+  cache.failed.forEach((reason, i) => {
+    if (reason === null) return;
+    failures.push(`${all[i].id}: ${path.extname(all[i].file).toLowerCase() === '.bmp' ? 'BMP is not supported' : reason}`);
+  });
 
   failures.sort();
   if (failures.length * 2 > all.length) {
@@ -194,9 +202,7 @@ export async function loadImageFolder(
   const toSplit = (start: number, count: number): SourceSplit => {
     const kept: number[] = [];
     for (let i = start; i < start + count; i++) if (ok[i]) kept.push(i);
-    const values = new Uint8Array(kept.length * size);
-    kept.forEach((i, k) => values.set(pixels.subarray(i * size, (i + 1) * size), k * size));
-    return { values, labels: Int32Array.from(kept, (i) => all[i].label), id: (k) => all[kept[k]].id };
+    return { values: pickSamples(cache.samples, kept), labels: Int32Array.from(kept, (i) => all[i].label), id: (k) => all[kept[k]].id };
   };
   return {
     description: `image folder ${path.basename(path.resolve(root))}`,

@@ -47,7 +47,11 @@ async function loadSource(spec: DatasetSpec, opts: LoadOptions): Promise<SourceD
     case 'cifar10':
       return loadCifar10Folder(resolve(spec.path), opts.onProgress);
     case 'folder':
-      return loadImageFolder(resolve(spec.path), { imageSize: spec.imageSize, channels: spec.channels }, opts.onProgress);
+      return loadImageFolder(
+        resolve(spec.path),
+        { imageSize: spec.imageSize, channels: spec.channels, cacheFolder: opts.dataFolder, isCancelled: opts.isCancelled },
+        opts.onProgress,
+      );
     case 'csv':
       return loadCsvFiles(resolve(spec.path), spec.label, spec.testPath && resolve(spec.testPath));
     case 'download':

@@ -47,7 +47,8 @@ export async function previewOf(ds: Dataset, perClass = DEFAULT_PREVIEW_PER_CLAS
   const samples: DatasetPreviewSample[] = [];
   for (const [classIndex, indices] of picked.entries()) {
     for (const i of indices) {
-      const x = ds.train.x.subarray(i * size, (i + 1) * size);
+      const x = new Float32Array(size);
+      ds.train.x.read(i, x, 0);
       const id = ds.train.ids[i];
       samples.push(
         isImage

@@ -5,10 +5,14 @@
 import type { builtinDatasetSchema } from '@contract/spec';
 import type { DownloadProgress, DownloadSettings } from '../downloads/cached-file';
 import type { z } from 'zod';
+import type { Samples } from './samples';
 
 export interface SourceSplit {
-  /** count × product(shape) values. Uint8Array: image bytes 0..255; Float32Array: used as is. */
-  values: Uint8Array | Float32Array;
+  /**
+   * count × product(shape) values. Uint8Array: image bytes 0..255; Float32Array: used as is;
+   * Samples: rows read on demand (an image folder's decoded cache on disk), floats in [0, 1].
+   */
+  values: Uint8Array | Float32Array | Samples;
   /** Class index per sample, 0 ≤ label < classNames.length. */
   labels: Int32Array;
   /** The stable id of sample i (e.g. "train/12" or "cat/001.png"). */
@@ -41,6 +45,8 @@ export interface LoadOptions {
   resourcesFolder?: string;
   /** Relative paths in the spec are resolved against this folder (default: process.cwd()). */
   baseFolder?: string;
+  /** Polled while loading (decoding images); true stops it with a CancelledError. */
+  isCancelled?: () => boolean;
   /** Called as work advances (files read, images decoded); total may be an estimate. */
   onProgress?: (done: number, total: number) => void;
   /** The 'download' kind: called as bytes arrive, per file (nothing is called when the files are cached). */

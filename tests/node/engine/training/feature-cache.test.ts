@@ -1,5 +1,6 @@
 // Frozen-feature caching must give the same training as running the whole network with the
 // frozen prefix: same seed, same shuffles, a few epochs on small data, compared weight by weight.
+import { samplesToArray } from '../../../fixtures/sample-arrays';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../../main/engine/accel/backend';
@@ -51,7 +52,7 @@ describe('frozen-feature cache', () => {
       const after = weightArrays(split.model);
       expect(maxDifference(after, before)).toBeGreaterThan(1e-3);
       expect(maxDifference(after, weightArrays(full.model))).toBeLessThan(1e-4);
-      const xs = tf.tensor(validation.x, [9, ...shape]);
+      const xs = tf.tensor(samplesToArray(validation.x), [9, ...shape]);
       const predictions = [full.model, split.model].map((m) => (m.predict(xs) as tf.Tensor).dataSync() as Float32Array);
       expect(maxDifference([predictions[0]], [predictions[1]])).toBeLessThan(1e-4);
       cachedEpochs.forEach((m, i) => {
@@ -69,7 +70,8 @@ describe('frozen-feature cache', () => {
     });
     expect(planFeatureCache(model, ['dense1'], { augmentationOn: false, trainCount: 1, validationCount: 0 }).cached).toBe(false);
     expect(planFeatureCache(model, [], { augmentationOn: false, trainCount: 1, validationCount: 0 })).toEqual({ cached: false });
-    const huge = planFeatureCache(model, frozen, { augmentationOn: false, trainCount: 10_000_000, validationCount: 0 });
+    // Large features go to disk (feature-store.ts); beyond 16 GiB even that is refused.
+    const huge = planFeatureCache(model, frozen, { augmentationOn: false, trainCount: 100_000_000, validationCount: 0 });
     expect(huge.cached).toBe(false);
     expect(huge.note).toMatch(/would take \d+ MB/);
   });

@@ -2,6 +2,7 @@
 // an MLP — trains to the same weights and metrics as on one thread, and falls back to one
 // thread, saying why, when a step cannot be split by samples. Uses the replica and
 // dense-trainer thread bundles the test setup builds into dist/.
+import { floatSamples } from '../../../../../main/engine/data/datasets/samples';
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +23,7 @@ function tinySplit(count: number, seed: number) {
   const y = new Int32Array(count).map((_, i) => i % 3);
   // Class 1 brighter, class 2 darker: learnable in a few steps.
   for (let i = 0; i < count; i++) for (let p = 0; p < 144; p++) x[i * 144 + p] = Math.min(1, x[i * 144 + p] * (y[i] === 2 ? 0.3 : 1) + (y[i] === 1 ? 0.5 : 0));
-  return { x, y, ids: Array.from({ length: count }, (_, i) => `s${i}`) };
+  return { x: floatSamples(x, 144), y, ids: Array.from({ length: count }, (_, i) => `s${i}`) };
 }
 
 const training: TrainingSpec = { epochs: 2, batchSize: 16, optimizer: 'adam', learningRate: 0.01, validationSplit: 0 };

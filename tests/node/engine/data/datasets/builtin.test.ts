@@ -1,3 +1,4 @@
+import { samplesToArray } from '../../../../fixtures/sample-arrays';
 import { describe, expect, it } from 'vitest';
 import { loadDataset, previewDataset } from '../../../../../main/engine/data/datasets';
 import { SHAPE_CLASSES } from '../../../../../main/engine/data/datasets/builtin-shapes';
@@ -23,8 +24,8 @@ describe('builtin mnist', () => {
     expect(ds.train.y.length + ds.test.y.length).toBe(10_000);
     expect(ds.test.y.length).toBeGreaterThan(1950);
     expect(ds.test.y.length).toBeLessThan(2050);
-    expect(ds.train.x.length).toBe(ds.train.y.length * 784);
-    expect(range(ds.train.x)).toEqual([0, 1]);
+    expect(samplesToArray(ds.train.x).length).toBe(ds.train.y.length * 784);
+    expect(range(samplesToArray(ds.train.x))).toEqual([0, 1]);
     const labels = new Set(ds.train.y);
     expect([...labels].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(Math.min(...ds.test.y)).toBe(0);
@@ -34,7 +35,7 @@ describe('builtin mnist', () => {
     expect(ds.test.ids.some((id) => trainIds.has(id))).toBe(false);
     // Digits have ink: on average about a fifth of the pixels are lit.
     let lit = 0;
-    for (let i = 0; i < 784 * 100; i++) if (ds.train.x[i] > 0.5) lit++;
+    for (let i = 0; i < 784 * 100; i++) if (samplesToArray(ds.train.x)[i] > 0.5) lit++;
     expect(lit / (784 * 100)).toBeGreaterThan(0.05);
     expect(lit / (784 * 100)).toBeLessThan(0.4);
   });
@@ -51,7 +52,7 @@ describe('builtin mnist', () => {
       const digit = offsets.findIndex((o, d) => index >= o && index < offsets[d + 1]);
       expect(ds.classNames[ds.train.y[k]]).toBe(String(digit));
       const expected: number[] = mnist[digit].get(index - offsets[digit]);
-      const got = Array.from(ds.train.x.subarray(k * 784, (k + 1) * 784));
+      const got = Array.from(samplesToArray(ds.train.x).subarray(k * 784, (k + 1) * 784));
       got.forEach((v, p) => expect(Math.abs(v - expected[p])).toBeLessThan(0.0021));
     }
   });
@@ -67,10 +68,10 @@ describe('builtin shapes', () => {
     expect(a.inputShape).toEqual([32, 32, 3]);
     expect(a.classNames).toEqual([...SHAPE_CLASSES]);
     expect(a.train.y.length + a.test.y.length).toBe(SHAPE_CLASSES.length * 300);
-    expect(Buffer.from(a.train.x.buffer).equals(Buffer.from(b.train.x.buffer))).toBe(true);
+    expect(Buffer.from(samplesToArray(a.train.x).buffer).equals(Buffer.from(samplesToArray(b.train.x).buffer))).toBe(true);
     expect(a.train.ids).toEqual(b.train.ids);
-    expect(Buffer.from(a.train.x.buffer).equals(Buffer.from(c.train.x.buffer))).toBe(false);
-    const [min, max] = range(a.train.x);
+    expect(Buffer.from(samplesToArray(a.train.x).buffer).equals(Buffer.from(samplesToArray(c.train.x).buffer))).toBe(false);
+    const [min, max] = range(samplesToArray(a.train.x));
     expect(min).toBeGreaterThanOrEqual(0);
     expect(max).toBeLessThanOrEqual(1);
   });
@@ -79,7 +80,7 @@ describe('builtin shapes', () => {
     const ds = await loadDataset({ kind: 'builtin', name: 'shapes', channels: 1 }, { seed: 2 });
     expect(ds.inputShape).toEqual([32, 32, 1]);
     for (let i = 0; i < 60; i++) {
-      const img = ds.train.x.subarray(i * 1024, (i + 1) * 1024);
+      const img = samplesToArray(ds.train.x).subarray(i * 1024, (i + 1) * 1024);
       const corner = img[0];
       // Pixels that differ from the corner by far more than the noise belong to the shape.
       let shape = 0;
@@ -92,7 +93,7 @@ describe('builtin shapes', () => {
   it('draws natively at imageSize', async () => {
     const ds = await loadDataset({ kind: 'builtin', name: 'shapes', imageSize: [20, 24] }, { seed: 1 });
     expect(ds.inputShape).toEqual([20, 24, 3]);
-    expect(ds.train.x.length).toBe(ds.train.y.length * 20 * 24 * 3);
+    expect(samplesToArray(ds.train.x).length).toBe(ds.train.y.length * 20 * 24 * 3);
   });
 
   it('previews counts per class and PNG samples', async () => {

@@ -1,3 +1,4 @@
+import { samplesToArray } from '../../../../fixtures/sample-arrays';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,7 +36,7 @@ describe('cifar10', () => {
       expect(ds.train.y[k]).toBe((record + batch) % 10);
       for (const p of [0, 33, 1023]) {
         for (let c = 0; c < 3; c++) {
-          expect(ds.train.x[k * 3072 + p * 3 + c]).toBeCloseTo(((fixturePixel(record, p) + c * 50) % 256) / 255, 6);
+          expect(samplesToArray(ds.train.x)[k * 3072 + p * 3 + c]).toBeCloseTo(((fixturePixel(record, p) + c * 50) % 256) / 255, 6);
         }
       }
     });

@@ -1,3 +1,4 @@
+import { samplesToArray } from '../../../../fixtures/sample-arrays';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDataset, previewDataset, standardizeFeatures } from '../../../../../main/engine/data/datasets';
@@ -23,7 +24,7 @@ describe('csv', () => {
     expect(ds.test.y.length).toBe(6);
     ds.train.ids.forEach((id, k) => {
       const i = Number(id.split(':')[1]) - 2; // the header is line 1
-      expect(Array.from(ds.train.x.subarray(k * 3, k * 3 + 3))).toEqual([i, 2 * i + 0.5, i - 100]);
+      expect(Array.from(samplesToArray(ds.train.x).subarray(k * 3, k * 3 + 3))).toEqual([i, 2 * i + 0.5, i - 100]);
       expect(ds.train.y[k]).toBe(i % 3);
     });
   });
@@ -31,7 +32,7 @@ describe('csv', () => {
   it('matches a test file by column name, in any column order', async () => {
     const ds = await loadDataset({ kind: 'csv', path: at('iris.csv'), label: 'species', testPath: at('iris-test.csv') }, { seed: 1 });
     expect(ds.train.y.length).toBe(30);
-    const byId = new Map(ds.test.ids.map((id, k) => [id, Array.from(ds.test.x.subarray(k * 3, k * 3 + 3))]));
+    const byId = new Map(ds.test.ids.map((id, k) => [id, Array.from(samplesToArray(ds.test.x).subarray(k * 3, k * 3 + 3))]));
     expect(byId.get('iris-test.csv:2')).toEqual([2, 3, 1]);
     expect(byId.get('iris-test.csv:3')).toEqual([5, 6, 4]);
   });
@@ -70,13 +71,13 @@ describe('csv', () => {
     const ds = await loadDataset({ kind: 'csv', path: at('iris.csv'), label: 'species' }, { seed: 1 });
     const { dataset, scaling } = standardizeFeatures(ds);
     for (let f = 0; f < 3; f++) {
-      const column = Array.from({ length: dataset.train.y.length }, (_, i) => dataset.train.x[i * 3 + f]);
+      const column = Array.from({ length: dataset.train.y.length }, (_, i) => samplesToArray(dataset.train.x)[i * 3 + f]);
       const mean = column.reduce((a, b) => a + b) / column.length;
       const variance = column.reduce((a, b) => a + (b - mean) ** 2, 0) / column.length;
       expect(mean).toBeCloseTo(0, 5);
       expect(variance).toBeCloseTo(1, 4);
     }
-    expect(dataset.test.x[0]).toBeCloseTo((ds.test.x[0] - scaling.mean[0]) / scaling.std[0], 5);
+    expect(samplesToArray(dataset.test.x)[0]).toBeCloseTo((samplesToArray(ds.test.x)[0] - scaling.mean[0]) / scaling.std[0], 5);
   });
 
   it('previews feature values', async () => {
@@ -101,7 +102,7 @@ describe('csv files from spreadsheets', () => {
     const ds = await loadDataset({ kind: 'csv', path: at('excel-fr.csv'), label: 'label', testSplit: 0 }, { seed: 1 });
     expect(ds.classNames).toEqual(['caf\u00e8', 'caf\u00e9', '\u20ac']);
     expect(ds.description).toBe('CSV excel-fr.csv (1 features; Windows-1252, semicolon-separated, decimal commas accepted)');
-    const byLine = new Map([ds.train, ds.test].flatMap((split) => split.ids.map((id, k) => [id, [split.x[k], ds.classNames[split.y[k]]]] as const)));
+    const byLine = new Map([ds.train, ds.test].flatMap((split) => split.ids.map((id, k) => [id, [samplesToArray(split.x)[k], ds.classNames[split.y[k]]]] as const)));
     expect(byLine.get('excel-fr.csv:2')).toEqual([1.5, 'caf\u00e9']);
     expect(byLine.get('excel-fr.csv:4')).toEqual([3.25, 'caf\u00e9']);
     expect(byLine.get('excel-fr.csv:6')).toEqual([-0.5, '\u20ac']);

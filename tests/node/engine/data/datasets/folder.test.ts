@@ -1,3 +1,4 @@
+import { samplesToArray } from '../../../../fixtures/sample-arrays';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,10 +50,10 @@ describe('folder', () => {
     expect(ds.train.y.length).toBe(6);
     expect(ds.test.y.length).toBe(4);
     expect(ds.warnings).toEqual([]);
-    const blue = meanColour(ds.train.x, ds.train.y, 0, ds.inputShape);
+    const blue = meanColour(samplesToArray(ds.train.x), ds.train.y, 0, ds.inputShape);
     expect(blue[2]).toBeGreaterThan(0.95);
     expect(blue[0]).toBeLessThan(0.05);
-    const red = meanColour(ds.train.x, ds.train.y, 1, ds.inputShape);
+    const red = meanColour(samplesToArray(ds.train.x), ds.train.y, 1, ds.inputShape);
     expect(red[0]).toBeGreaterThan(0.95);
     expect(ds.train.ids.every((id) => /^(red|blue)\/[rb]\d\.(png|jpg|webp)$/.test(id))).toBe(true);
   });
@@ -63,7 +64,7 @@ describe('folder', () => {
     expect(ds.inputShape).toEqual([8, 8, 3]);
     expect(ds.train.y.length).toBe(6);
     expect(ds.test.y.length).toBe(2);
-    const transparent = meanColour(ds.test.x, ds.test.y, 0, ds.inputShape);
+    const transparent = meanColour(samplesToArray(ds.test.x), ds.test.y, 0, ds.inputShape);
     transparent.forEach((v) => expect(v).toBeGreaterThan(0.99));
     expect(ds.test.ids).toContain('test/cat/c.png');
   });
@@ -71,10 +72,10 @@ describe('folder', () => {
   it('keeps gray images gray and caps the default size at 64 pixels on the longer side', async () => {
     const ds = await loadDataset({ kind: 'folder', path: at('gray') }, { seed: 1 });
     expect(ds.inputShape).toEqual([32, 64, 1]);
-    expect(meanColour(ds.train.x, ds.train.y, 0, ds.inputShape)[0]).toBeCloseTo(30 / 255, 2);
+    expect(meanColour(samplesToArray(ds.train.x), ds.train.y, 0, ds.inputShape)[0]).toBeCloseTo(30 / 255, 2);
     const rgb = await loadDataset({ kind: 'folder', path: at('gray'), channels: 3, imageSize: [10, 10] }, { seed: 1 });
     expect(rgb.inputShape).toEqual([10, 10, 3]);
-    const light = meanColour(rgb.train.x, rgb.train.y, 1, rgb.inputShape);
+    const light = meanColour(samplesToArray(rgb.train.x), rgb.train.y, 1, rgb.inputShape);
     light.forEach((v) => expect(v).toBeCloseTo(220 / 255, 2));
   });
 

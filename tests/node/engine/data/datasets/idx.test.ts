@@ -1,3 +1,4 @@
+import { samplesToArray } from '../../../../fixtures/sample-arrays';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -32,7 +33,7 @@ describe('idx', () => {
       split.ids.forEach((id, k) => {
         const index = Number(id.split('/')[1]);
         expect(split.y[k]).toBe(labels[index]);
-        for (const p of [0, 7, 19]) expect(split.x[k * 20 + p]).toBeCloseTo(fixturePixel(index, p) / 255, 6);
+        for (const p of [0, 7, 19]) expect(samplesToArray(split.x)[k * 20 + p]).toBeCloseTo(fixturePixel(index, p) / 255, 6);
       });
     }
   });

@@ -1,3 +1,4 @@
+import { samplesToArray } from '../../../../fixtures/sample-arrays';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { conformDataset, DatasetError, loadDataset, type Dataset } from '../../../../../main/engine/data/datasets';
@@ -89,7 +90,7 @@ describe('imageSize and channels', () => {
       (src(2 * y, 2 * x) + src(2 * y, 2 * x + 1) + src(2 * y + 1, 2 * x) + src(2 * y + 1, 2 * x + 1)) / 4;
     for (let y = 0; y < 3; y++) {
       for (let x = 0; x < 3; x++) {
-        for (let c = 0; c < 3; c++) expect(ds.train.x[k * 27 + (y * 3 + x) * 3 + c]).toBeCloseTo(expected(y, x), 5);
+        for (let c = 0; c < 3; c++) expect(samplesToArray(ds.train.x)[k * 27 + (y * 3 + x) * 3 + c]).toBeCloseTo(expected(y, x), 5);
       }
     }
   });
@@ -99,8 +100,8 @@ describe('imageSize and channels', () => {
     const gray = await loadDataset({ kind: 'builtin', name: 'shapes', channels: 1 }, { seed: 9 });
     expect(gray.train.ids).toEqual(shapes.train.ids);
     for (const p of [0, 100, 555, 1023]) {
-      const [r, g, b] = shapes.train.x.subarray(p * 3, p * 3 + 3);
-      expect(gray.train.x[p]).toBeCloseTo(0.299 * r + 0.587 * g + 0.114 * b, 5);
+      const [r, g, b] = samplesToArray(shapes.train.x).subarray(p * 3, p * 3 + 3);
+      expect(samplesToArray(gray.train.x)[p]).toBeCloseTo(0.299 * r + 0.587 * g + 0.114 * b, 5);
     }
   });
 });
@@ -126,11 +127,11 @@ describe('conformDataset', () => {
     const mnist = await loadDataset({ kind: 'builtin', name: 'mnist', limitPerClass: 20 }, { seed: 1 });
     const conformed: Dataset = conformDataset(mnist, [32, 32, 3]);
     expect(conformed.inputShape).toEqual([32, 32, 3]);
-    expect(conformed.train.x.length).toBe(mnist.train.y.length * 32 * 32 * 3);
+    expect(samplesToArray(conformed.train.x).length).toBe(mnist.train.y.length * 32 * 32 * 3);
     expect(conformed.test.y).toBe(mnist.test.y);
     // Ink is preserved: the mean brightness of an image changes little under resizing.
     const mean = (x: Float32Array, from: number, n: number) => x.subarray(from, from + n).reduce((a, b) => a + b, 0) / n;
-    expect(mean(conformed.train.x, 0, 3072)).toBeCloseTo(mean(mnist.train.x, 0, 784), 1);
+    expect(mean(samplesToArray(conformed.train.x), 0, 3072)).toBeCloseTo(mean(samplesToArray(mnist.train.x), 0, 784), 1);
     expect(conformDataset(mnist, [28, 28, 1])).toBe(mnist);
     expect(() => conformDataset(mnist, [10])).toThrow(/only images/);
   });

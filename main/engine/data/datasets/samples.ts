@@ -1,0 +1,78 @@
+// Where a split's samples live, read one row at a time as float32. The dataset never has to
+// sit in memory as floats: small sources keep their bytes (uint8, 4× smaller) and convert per
+// row; image folders read rows from their decoded cache on disk (image-cache.ts); splits,
+// subsets and shuffles are index permutations over a base (pickSamples), and resizing to a
+// model's input size is a per-row transform (mapSamples). Consumers gather batches with
+// gatherRows, so memory holds the batches in flight, not the dataset.
+
+export interface Samples {
+  /** Number of samples. */
+  readonly count: number;
+  /** Values per sample (product of the per-sample shape). */
+  readonly size: number;
+  /** Writes sample `row` (0 ≤ row < count) as float32 into dst[offset .. offset + size). */
+  read(row: number, dst: Float32Array, offset: number): void;
+}
+
+/** Float samples held in memory (tabular data, features, tests). */
+export function floatSamples(values: Float32Array, size: number): Samples {
+  if (size <= 0 || values.length % size !== 0) throw new Error(`float samples: ${values.length} values are not a whole number of samples of ${size}`);
+  return {
+    count: values.length / size,
+    size,
+    read: (row, dst, offset) => dst.set(values.subarray(row * size, (row + 1) * size), offset),
+  };
+}
+
+/** Byte samples held in memory (images 0..255), scaled to floats per row (default: to [0, 1]). */
+export function byteSamples(values: Uint8Array, size: number, scale = 1 / 255): Samples {
+  if (size <= 0 || values.length % size !== 0) throw new Error(`byte samples: ${values.length} bytes are not a whole number of samples of ${size}`);
+  return {
+    count: values.length / size,
+    size,
+    read: (row, dst, offset) => {
+      const from = row * size;
+      for (let i = 0; i < size; i++) dst[offset + i] = values[from + i] * scale;
+    },
+  };
+}
+
+/** The samples `indices[k]` of `base`, in that order: a split, a subset or a shuffle, without copying. */
+export function pickSamples(base: Samples, indices: ArrayLike<number>): Samples {
+  const rows = Int32Array.from(indices as ArrayLike<number>);
+  for (const r of rows) if (r < 0 || r >= base.count) throw new Error(`pick samples: row ${r} outside 0..${base.count - 1}`);
+  return { count: rows.length, size: base.size, read: (row, dst, offset) => base.read(rows[row], dst, offset) };
+}
+
+/**
+ * Each sample of `base` transformed into `size` values (e.g. resized to a model's input).
+ * The transform gets the base row in a scratch buffer that is reused: it must not keep it.
+ */
+export function mapSamples(base: Samples, size: number, transform: (src: Float32Array, dst: Float32Array, offset: number) => void): Samples {
+  const scratch = new Float32Array(base.size);
+  return {
+    count: base.count,
+    size,
+    read: (row, dst, offset) => {
+      base.read(row, scratch, 0);
+      transform(scratch, dst, offset);
+    },
+  };
+}
+
+/**
+ * Copies the rows `order[from..to)` of `samples` into one contiguous batch: into `into` when
+ * given (a view of its first rows is returned), else a new array.
+ */
+export function gatherRows(samples: Samples, order: ArrayLike<number> | null, from: number, to: number, into?: Float32Array): Float32Array {
+  const n = to - from;
+  const size = samples.size;
+  const x = into ? into.subarray(0, n * size) : new Float32Array(n * size);
+  for (let i = 0; i < n; i++) samples.read(order ? order[from + i] : from + i, x, i * size);
+  return x;
+}
+
+/** Every sample as one float32 array: for small data (previews, tests), never a whole image folder. */
+export function samplesToArray(samples: Samples): Float32Array {
+  return gatherRows(samples, null, 0, samples.count);
+}

@@ -1,0 +1,66 @@
+// How long a phase will take, said before it starts: its feature pass, training and
+// evaluation, and, at the target phase, the from-scratch baseline that follows it (every
+// layer trains on every sample of every epoch there, so it can cost many times the transfer
+// run). Calibrated on this machine by timing the model's forward pass on a small batch; a
+// training step is taken as three forward passes (forward and twice the work backward).
+import * as tf from '@tensorflow/tfjs';
+import { describeEstimate, type PhaseEstimate } from '@contract/results';
+
+// The estimate's shape and its words are the contract's: the CLI and the wizard show them too.
+export { describeEstimate, type PhaseEstimate };
+
+const CALIBRATION_BATCH = 4;
+/** Data-parallel training does not scale perfectly (gradient averaging, shared memory bandwidth). */
+const PARALLEL_EFFICIENCY = 0.8;
+
+/**
+ * Milliseconds per sample of model.predict here, from one timed batch after a warm-up.
+ * The result is read asynchronously: a GPU backend (webgpu under Node) cannot read back
+ * synchronously.
+ */
+export async function forwardMsPerSample(model: tf.LayersModel, inputShape: number[]): Promise<number> {
+  const xs = tf.zeros([CALIBRATION_BATCH, ...inputShape]);
+  const forward = async () => {
+    const ys = model.predict(xs) as tf.Tensor;
+    try {
+      await ys.data();
+    } finally {
+      ys.dispose();
+    }
+  };
+  try {
+    await forward();
+    const started = performance.now();
+    await forward();
+    return (performance.now() - started) / CALIBRATION_BATCH;
+  } finally {
+    xs.dispose();
+  }
+}
+
+export interface EstimateInput {
+  counts: { train: number; validation: number; test: number };
+  epochs: number;
+  threads: number;
+  /** Per sample, the full model forward. */
+  fullMs: number;
+  /** Per sample, the layers that train (above the cut when features are cached); the full model otherwise. */
+  trainedMs: number;
+  cached: boolean;
+  /** Whether a from-scratch baseline of the full model follows this phase. */
+  baseline: boolean;
+}
+
+export function estimatePhase(input: EstimateInput): PhaseEstimate {
+  const { counts, epochs, fullMs, trainedMs } = input;
+  const speedup = Math.max(1, input.threads * PARALLEL_EFFICIENCY);
+  const inference = (samples: number, ms: number) => (samples * ms) / speedup;
+  const training = (ms: number) => epochs * ((3 * counts.train * ms) / speedup + inference(counts.validation, ms));
+  const estimate: PhaseEstimate = {
+    trainMs: training(trainedMs),
+    evaluateMs: inference(counts.test, fullMs),
+  };
+  if (input.cached) estimate.featuresMs = inference(counts.train + counts.validation, fullMs);
+  if (input.baseline) estimate.baselineMs = training(fullMs) + inference(counts.test, fullMs);
+  return estimate;
+}
