@@ -43,6 +43,8 @@ export async function buildMain({ quiet = false } = {}) {
     external,
     logLevel: quiet ? 'error' : 'info',
     absWorkingDir: root,
+    // The benches (scripts/bench/) sit under no tsconfig with the @contract path; say it here too.
+    alias: { '@contract': './contract' },
   };
   if (Object.keys(entryPoints).length > 0) {
     await build({ ...common, entryPoints, outdir: path.join(root, 'dist') });

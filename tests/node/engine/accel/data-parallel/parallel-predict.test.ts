@@ -11,7 +11,7 @@ import { CancelledError } from '../../../../../main/engine/data/datasets/image-c
 import { floatSamples, samplesToArray } from '../../../../../main/engine/data/datasets/samples';
 import { bandedSplit, maxDifference } from '../../tiny-data';
 
-const root = path.resolve(__dirname, '../../..');
+const root = path.resolve(__dirname, '../../../../..');
 const threadFile = path.join(root, 'node_modules', '.cache', 'transfer-lab-tests', 'predict-thread.js');
 const shape: [number, number, number] = [12, 12, 1];
 

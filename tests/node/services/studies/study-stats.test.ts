@@ -1,7 +1,7 @@
 // The study's arithmetic against numbers worked out by hand (t-interval, verdicts, the
 // recommendation and its tie-break), and the honesty case: identical transfer and baseline.
 import { describe, expect, it } from 'vitest';
-import { cellStats, recommend, tInterval, tQuantile975, sampleSd, NO_RELIABLE_SETTING, type PairedResult, type RecommendationInput } from '../../../main/services/studies/study-stats';
+import { cellStats, recommend, tInterval, tQuantile975, sampleSd, NO_RELIABLE_SETTING, type PairedResult, type RecommendationInput } from '../../../../main/services/studies/study-stats';
 
 const pairs = (gains: number[], baseline = 0.5): PairedResult[] =>
   gains.map((g, i) => ({ seed: i + 1, transferAccuracy: baseline + g, baselineAccuracy: baseline, epochReachingBaseline: null }));

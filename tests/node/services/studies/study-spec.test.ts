@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseStudySpec, studySpecJsonSchema } from '@contract/study';
 import { SpecError } from '@contract/spec';
-import { eachDepth, planStudy, withSourceRun, SOURCE_RUN_PLACEHOLDER, type LayerInfo } from '../../../main/services/studies/study-plan';
+import { eachDepth, planStudy, withSourceRun, SOURCE_RUN_PLACEHOLDER, type LayerInfo } from '../../../../main/services/studies/study-plan';
 
 const experiment = {
   name: 'shapes',

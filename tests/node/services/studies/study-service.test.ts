@@ -5,12 +5,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAppContext, type AppContext } from '../../../main/services/app-context';
-import { createHandlers } from '../../../main/services/handlers';
-import { dispatch } from '../../../main/services/dispatch';
-import { planSchedule } from '../../../main/services/studies/study-scheduler';
+import { createAppContext, type AppContext } from '../../../../main/services/app-context';
+import { createHandlers } from '../../../../main/services/handlers';
+import { dispatch } from '../../../../main/services/dispatch';
+import { planSchedule } from '../../../../main/services/studies/study-scheduler';
 import type { StudyReport } from '@contract';
-import { tinySpec } from '../training/tiny-specs';
+import { tinySpec } from '../../training/tiny-specs';
 
 const folders: string[] = [];
 const contexts: AppContext[] = [];
