@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { fileURLToPath } from 'node:url';
+
+// The contract, imported as @contract like everywhere else (tsconfig.base.json's paths).
+const alias = { '@contract': fileURLToPath(new URL('./contract', import.meta.url)) };
 
 // Four test projects, all run by `npm test`:
 //  node     — main process, engine, store, CLI, worker processes (real SQLite, real training)
@@ -12,6 +16,7 @@ export default defineConfig({
     globalSetup: ['tests/global-setup.ts'],
     projects: [
       {
+        resolve: { alias },
         test: {
           name: 'node',
           environment: 'node',
@@ -23,7 +28,7 @@ export default defineConfig({
       },
       {
         plugins: [svelte()],
-        resolve: { conditions: ['browser'] },
+        resolve: { conditions: ['browser'], alias },
         test: {
           name: 'dom',
           environment: 'happy-dom',
@@ -32,6 +37,7 @@ export default defineConfig({
         },
       },
       {
+        resolve: { alias },
         test: {
           name: 'e2e',
           environment: 'node',

@@ -1,4 +1,5 @@
-// transfer-lab: the command-line face of the application core.
+// transfer-lab: the command-line face of the application core. Every command is contract
+// calls through dispatch() (cli/core-client.ts) and prints contract results and events.
 //   transfer-lab run <spec.json> [--db <file>] [--json]
 //   transfer-lab runs [--json] [--status S] [--role R] [--text T] [--limit N]
 //   transfer-lab show <run id> [--json]
@@ -9,9 +10,10 @@
 //   transfer-lab doctor
 //   transfer-lab schema
 //   transfer-lab web [--port N] [--open | --no-open]
-// Exit codes: 0 success; 2 the user's mistake (bad flags, spec, dataset, model, backend or run
-// id, whether found while parsing or by the training worker), told in one line on stderr;
-// 130 cancelled (Ctrl-C); 1 anything else (a crash, an out-of-memory). Never a stack trace.
+// Exit codes, by the contract's error code (one table: cli/user-error.ts): 0 success; 2 the
+// user's mistake (bad flags, spec, dataset, model, backend or run id, whether found while
+// parsing or by the training worker), told in one line on stderr; 130 cancelled (Ctrl-C);
+// 1 anything else (a crash, an out-of-memory). Never a stack trace.
 import { parseArgs } from 'node:util';
 import { runCommand } from './cli/run-command';
 import { importCommand, runsCommand, showCommand } from './cli/history-commands';
@@ -19,9 +21,9 @@ import { doctorCommand } from './cli/doctor-command';
 import { webCommand } from './cli/web-command';
 import { trainMoreCommand, resumeCommand } from './cli/continue-commands';
 import { studyCommand } from './cli/study-command';
-import { studySpecJsonSchema } from '../preload/contract/study';
-import { experimentSpecJsonSchema } from './engine/spec';
-import { UserError, isUserInputError } from './cli/user-error';
+import { studySpecJsonSchema } from '@contract/study';
+import { experimentSpecJsonSchema } from '@contract/spec';
+import { UserError, exitCodeOf, isUserMistake } from './cli/user-error';
 
 const USAGE = `Usage: transfer-lab <command> [options]
 
@@ -123,12 +125,8 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
-    // Errors about the user's input (bad flags, spec, dataset or model files) are exit 2.
-    const code = (err as { code?: unknown }).code;
-    const known =
-      err instanceof UserError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) || (err instanceof Error && isUserInputError(err.name));
     process.stderr.write(`transfer-lab: ${message}\n`);
-    if (!known && process.env.TRANSFER_LAB_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
-    process.exitCode = known ? 2 : 1;
+    if (!isUserMistake(err) && process.env.TRANSFER_LAB_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    process.exitCode = exitCodeOf(err);
   },
 );

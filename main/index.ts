@@ -9,12 +9,12 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, protocol, screen, session, shell, utilityProcess } from 'electron';
 import { createAppContext, type AppContext } from './services/app-context';
 import { createHandlers } from './services/handlers';
-import { appManifest, workerFile } from './paths';
+import { appManifest, helperFile, workerFile } from './paths';
 import { guardAllWebContents, guardSession } from './electron/security';
 import { registerAppScheme, serveRenderer } from './electron/protocol';
 import { registerIpc, WindowRegistry } from './electron/ipc';
-import { forwardStudyEvents, forwardSupervisorEvents } from './electron/ipc-events';
-import { utilityLauncher } from './electron/utility-launcher';
+import { forwardEvents } from './electron/ipc-events';
+import { utilityLauncher, type ChildProcessGone, type UtilityForkOptions } from './electron/utility-launcher';
 import { createMainWindow } from './electron/window';
 import { createMenuActions, menuTemplate } from './electron/menu';
 import { chooseFile, chooseFolder } from './electron/dialogs';
@@ -42,17 +42,20 @@ function openMainWindow(ctx: AppContext): BrowserWindow {
 async function start(): Promise<void> {
   guardSession(session.defaultSession);
   serveRenderer(protocol, rendererFolder());
+  // Training workers and the helper for heavy requests are utility processes: a crash or an
+  // out-of-memory there takes down neither the window nor the database.
+  const utilityProcesses = {
+    fork: (modulePath: string, args: string[], options: UtilityForkOptions) => utilityProcess.fork(modulePath, args, options),
+    onChildProcessGone: (listener: (details: ChildProcessGone) => void) => {
+      const relay = (_event: unknown, details: Electron.Details) => listener(details);
+      app.on('child-process-gone', relay);
+      return () => app.off('child-process-gone', relay);
+    },
+  };
   const ctx = createAppContext({
     databaseFile: desktopDatabaseFile(app.getPath('userData')),
-    launcher: utilityLauncher({
-      fork: (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
-      onChildProcessGone: (listener) => {
-        const relay = (_event: unknown, details: Electron.Details) => listener(details);
-        app.on('child-process-gone', relay);
-        return () => app.off('child-process-gone', relay);
-      },
-      workerFile: workerFile(),
-    }),
+    launcher: utilityLauncher({ ...utilityProcesses, workerFile: workerFile() }),
+    helperLauncher: utilityLauncher({ ...utilityProcesses, workerFile: helperFile(), serviceName: 'Transfer Lab helper' }),
   });
   context = ctx;
   const handlers = createHandlers(ctx, 'electron', {
@@ -60,12 +63,7 @@ async function start(): Promise<void> {
     openFolder: async (purpose) => (mainWindow.current ? chooseFolder(dialog, mainWindow.current, purpose) : null),
     openFile: async (kind) => (mainWindow.current ? chooseFile(dialog, mainWindow.current, kind) : null),
   });
-  quitSequence.attach(
-    ctx,
-    registerIpc(ipcMain, handlers, windows),
-    forwardSupervisorEvents(ctx.supervisor, windows),
-    forwardStudyEvents(ctx.studies, windows),
-  );
+  quitSequence.attach(ctx, registerIpc(ipcMain, handlers, windows), forwardEvents(ctx.events, windows));
   app.setAboutPanelOptions({ applicationName: 'Transfer Lab', applicationVersion: app.getVersion() });
   const actions = createMenuActions<BrowserWindow>({
     dialog,

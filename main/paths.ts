@@ -26,6 +26,11 @@ export function workerFile(): string {
   return path.join(appRoot(), 'dist', 'main', 'worker.js');
 }
 
+/** The helper process for heavy requests of the UI (training/helper-worker.ts, built). */
+export function helperFile(): string {
+  return path.join(appRoot(), 'dist', 'main', 'helper.js');
+}
+
 /** Built-in resources: sample data, example specs. In the packaged app they are extra resources. */
 export function resourcesDir(): string {
   const packaged = (process as { resourcesPath?: string }).resourcesPath;

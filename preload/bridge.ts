@@ -4,7 +4,7 @@
 // `events` can be listened to, and a listener receives the payload alone — never the
 // IpcRendererEvent, whose `sender` would hand the page an Electron object (Electron
 // security checklist item 20: do not expose Electron APIs to untrusted web content).
-import { events, ipcChannel, isMethodName, type ApiResponse, type EventName, type TransferLabApi } from './contract';
+import { events, ipcChannel, isMethodName, type ApiResponse, type EventName, type TransferLabApi } from '@contract';
 
 /** The slice of Electron's ipcRenderer the bridge uses (a test double can stand in for it). */
 export interface BridgeIpcRenderer {

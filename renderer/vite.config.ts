@@ -9,6 +9,8 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   plugins: [svelte()],
+  // The contract, imported as @contract like everywhere else (tsconfig.base.json's paths).
+  resolve: { alias: { '@contract': fileURLToPath(new URL('../contract', import.meta.url)) } },
   build: {
     outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),
     emptyOutDir: true,

@@ -22,9 +22,10 @@ const nodeEntries = {
   'main/index': 'main/index.ts',
   'main/cli': 'main/cli.ts',
   'main/worker': 'main/training/worker.ts',
-  'main/data-parallel-replica': 'main/engine/data-parallel/replica.ts',
-  'main/dense-trainer-thread': 'main/engine/dense-trainer/dense-trainer-thread.ts',
-  'main/predict-thread': 'main/engine/data-parallel/predict-thread.ts',
+  'main/helper': 'main/training/helper-worker.ts',
+  'main/data-parallel-replica': 'main/engine/accel/data-parallel/replica.ts',
+  'main/dense-trainer-thread': 'main/engine/accel/dense-trainer/dense-trainer-thread.ts',
+  'main/predict-thread': 'main/engine/accel/data-parallel/predict-thread.ts',
 };
 
 export async function buildMain({ quiet = false } = {}) {
@@ -42,6 +43,8 @@ export async function buildMain({ quiet = false } = {}) {
     external,
     logLevel: quiet ? 'error' : 'info',
     absWorkingDir: root,
+    // The benches (scripts/bench/) sit under no tsconfig with the @contract path; say it here too.
+    alias: { '@contract': './contract' },
   };
   if (Object.keys(entryPoints).length > 0) {
     await build({ ...common, entryPoints, outdir: path.join(root, 'dist') });

@@ -1,10 +1,10 @@
-// `transfer-lab runs` and `transfer-lab show <run id>`: read the recorded history.
+// `transfer-lab runs`, `transfer-lab show <run id>` and `transfer-lab import <bundle>`: the
+// recorded history, through runs.list, runs.get and runs.importBundle.
+import type { MethodArgs } from '@contract';
+import { openCore, type CoreClient } from './core-client';
 import { describeTimings, runTimings } from '../services/phase-timings';
-import { createStore, defaultDatabasePath, runStatuses, runRoles, type RunStatus, type RunRole } from '../store';
-import { runReport } from '../services/experiment-report';
-import { importRunBundle } from '../services/run-bundle';
 import { readJsonFile } from './json-file';
-import { UserError } from './user-error';
+import { CallError, UserError } from './user-error';
 import { formatDate, formatDuration, formatPercent, inert } from './format';
 
 interface ListOptions {
@@ -16,27 +16,34 @@ interface ListOptions {
   limit?: string;
 }
 
-function openStore(db?: string) {
-  return createStore(db ?? defaultDatabasePath());
+/** Runs `use` against the core and closes it, whatever happens. */
+async function withCore<T>(db: string | undefined, use: (core: CoreClient) => Promise<T>): Promise<T> {
+  const core = openCore({ db });
+  try {
+    return await use(core);
+  } finally {
+    await core.close();
+  }
 }
 
-export function runsCommand(options: ListOptions): number {
-  if (options.status && !runStatuses.includes(options.status as RunStatus)) {
-    throw new UserError(`--status must be one of ${runStatuses.join(', ')}`);
-  }
-  if (options.role && !runRoles.includes(options.role as RunRole)) {
-    throw new UserError(`--role must be one of ${runRoles.join(', ')}`);
-  }
+/** Run ids as typed: any case, with stray spaces. */
+function runIdOf(text: string): string {
+  return text.trim().toLowerCase();
+}
+
+export function runsCommand(options: ListOptions): Promise<number> {
   const limit = options.limit === undefined ? 50 : Number(options.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UserError(`--limit must be a positive whole number, got "${options.limit}"`);
-  const store = openStore(options.db);
-  try {
-    const page = store.runs.list({
-      status: options.status as RunStatus | undefined,
-      role: options.role as RunRole | undefined,
-      text: options.text,
-      limit,
-    });
+  const query = { status: options.status, role: options.role, text: options.text, limit } as MethodArgs<'runs.list'>;
+  return withCore(options.db, async (core) => {
+    let page;
+    try {
+      page = await core.call('runs.list', query);
+    } catch (err) {
+      // The contract names the argument ("runs.list: status: …"); the user typed a flag.
+      if (err instanceof CallError) throw new CallError(err.errorCode, err.message.replace(/^runs\.list: (\w+):/, '--$1:'));
+      throw err;
+    }
     if (options.json) {
       process.stdout.write(JSON.stringify(page, null, 2) + '\n');
       return 0;
@@ -55,22 +62,12 @@ export function runsCommand(options: ListOptions): number {
     }
     if (page.total > page.rows.length) process.stdout.write(`(${page.rows.length} of ${page.total}; use --limit)\n`);
     return 0;
-  } finally {
-    store.close();
-  }
+  });
 }
 
-export function showCommand(idOrPrefix: string, options: { db?: string; json: boolean }): number {
-  const store = openStore(options.db);
-  try {
-    let id: string;
-    try {
-      id = store.runs.resolveId(idOrPrefix);
-    } catch (err) {
-      throw new UserError((err as Error).message);
-    }
-    const run = store.runs.require(id);
-    const report = runReport(store, run);
+export function showCommand(idOrPrefix: string, options: { db?: string; json: boolean }): Promise<number> {
+  return withCore(options.db, async (core) => {
+    const { run, report } = await core.call('runs.get', { runId: runIdOf(idOrPrefix) });
     if (options.json) {
       process.stdout.write(JSON.stringify({ run, report }, null, 2) + '\n');
       return 0;
@@ -96,24 +93,21 @@ export function showCommand(idOrPrefix: string, options: { db?: string; json: bo
       }
     }
     return 0;
-  } finally {
-    store.close();
-  }
+  });
 }
 
-export function importCommand(file: string, options: { db?: string }): number {
+export function importCommand(file: string, options: { db?: string }): Promise<number> {
   const bundle = readJsonFile(file, 'bundle');
-  const store = openStore(options.db);
-  try {
-    let run;
+  return withCore(options.db, async (core) => {
+    let runId: string;
     try {
-      run = importRunBundle(store, bundle);
+      ({ runId } = await core.call('runs.importBundle', { bundle }));
     } catch (err) {
-      throw new UserError(`${file}: ${(err as Error).message}`);
+      if (err instanceof CallError) throw new CallError(err.errorCode, `${file}: ${err.message}`);
+      throw err;
     }
+    const { run } = await core.call('runs.get', { runId });
     process.stdout.write(`imported run ${run.id} (${run.role}, ${run.status}) of "${inert(run.experimentName)}"\n`);
     return 0;
-  } finally {
-    store.close();
-  }
+  });
 }

@@ -1,8 +1,6 @@
 // Training progress on the terminal: a live bar on a TTY, one line per epoch otherwise.
-import type { SupervisorEvent } from '../training/supervisor';
-import type { RunRole } from '../training/roles';
+import { describeEstimate, type ContractEvent, type RunRole } from '@contract';
 import { formatDuration, formatPercent, formatRate, inert } from './format';
-import { describeEstimate } from '../training/phase-estimate';
 
 const BAR_WIDTH = 24;
 
@@ -14,14 +12,15 @@ export class ProgressPrinter {
     private readonly roles: Map<string, RunRole>,
   ) {}
 
-  handle(event: SupervisorEvent): void {
-    if (event.type === 'experiment-finished') return;
-    if (event.type === 'download-progress') {
+  handle({ name, payload: event }: ContractEvent): void {
+    // The end is told by the command; a study's events are the study command's.
+    if (name === 'experiment-finished' || name === 'study-progress' || name === 'study-finished') return;
+    if (name === 'download-progress') {
       this.download(event.file, event.received, event.total);
       return;
     }
     const role = this.roles.get(event.runId) ?? 'run';
-    switch (event.type) {
+    switch (name) {
       case 'run-step': {
         if (!this.out.isTTY) return;
         const p = event.progress;
@@ -40,7 +39,7 @@ export class ProgressPrinter {
         return;
       }
       case 'run-evaluation':
-        this.line(`${role} test accuracy ${formatPercent(event.evaluation.accuracy)} on ${event.evaluation.count} samples`);
+        this.line(`${role} test accuracy ${formatPercent(event.accuracy)} on ${event.count} samples`);
         return;
       case 'run-status':
         if (event.status === 'running') this.line(`${role} run ${event.runId} started${event.estimate ? ` (${describeEstimate(event.estimate)})` : ''}`);

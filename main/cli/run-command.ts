@@ -1,12 +1,12 @@
-// `transfer-lab run <spec.json>`: runs an experiment headless. Progress goes to stderr (a
-// live bar on a terminal, one line per epoch otherwise) so stdout stays clean for --json.
-// Ctrl-C (or SIGTERM, or closing the terminal) cancels cleanly: the worker is asked to stop
-// and what was recorded is kept.
-import { createAppContext } from '../services/app-context';
+// `transfer-lab run <spec.json>`: runs an experiment headless, through experiments.start.
+// Progress goes to stderr (a live bar on a terminal, one line per epoch otherwise) so stdout
+// stays clean for --json. Ctrl-C (or SIGTERM, or closing the terminal) cancels cleanly: the
+// worker is asked to stop and what was recorded is kept.
+import { openCore } from './core-client';
 import { readJsonFile } from './json-file';
-import { UserError, isUserInputError } from './user-error';
-import { onStopRequest } from './stop-signals';
-import { ProgressPrinter } from './progress-printer';
+import type { ExperimentSpecInput } from '@contract/spec';
+import { CallError, EXIT_CANCELLED, EXIT_CODES } from './user-error';
+import { followExperiment } from './follow-experiment';
 import { formatPercent, inert } from './format';
 
 export interface RunOptions {
@@ -15,31 +15,18 @@ export interface RunOptions {
 }
 
 export async function runCommand(specFile: string, options: RunOptions): Promise<number> {
-  const input = readJsonFile(specFile, 'spec');
-  const app = createAppContext({ databaseFile: options.db });
+  const spec = readJsonFile(specFile, 'spec');
+  const core = openCore({ db: options.db });
   try {
-    const started = app.experiments.start(input);
-    const roles = new Map(started.runs.map((r) => [r.id, r.role]));
-    const printer = new ProgressPrinter(process.stderr, roles);
-    const unsubscribe = app.supervisor.subscribe((event) => {
-      if (event.experimentId === started.experimentId) printer.handle(event);
-    });
-
-    const stopListening = onStopRequest((signal) => {
-      process.stderr.write(`\n${signal === 'SIGINT' ? '' : `Received ${signal}. `}Cancelling… (press Ctrl-C again to stop at once)\n`);
-      app.experiments.cancel(started.experimentId);
-    });
-    const outcome = await started.done;
-    stopListening();
-    unsubscribe();
-    printer.finish();
-
-    const report = app.experiments.report(started.experimentId);
+    const { started, finished } = await followExperiment(core, () => core.call('experiments.start', { spec: spec as ExperimentSpecInput }));
+    const report = await core.call('experiments.get', { experimentId: started.experimentId });
     if (options.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     // A mistake in the input found by the worker (an unknown class, a missing file, a freeze
     // layer the model lacks) is told like one found in the spec: one line, exit 2. The failed
     // runs stay recorded.
-    if (outcome.status === 'failed' && isUserInputError(outcome.errorCode)) throw new UserError(outcome.error ?? 'the experiment failed');
+    if (finished.status === 'failed' && finished.errorCode && EXIT_CODES[finished.errorCode] === 2) {
+      throw new CallError(finished.errorCode, finished.error ?? 'the experiment failed');
+    }
     if (!options.json) {
       for (const run of report.runs) {
         const acc = run.evaluation ? `test accuracy ${formatPercent(run.evaluation.accuracy)}` : inert(run.error);
@@ -53,10 +40,10 @@ export async function runCommand(specFile: string, options: RunOptions): Promise
         const reached = g.epochReachingBaseline === null ? 'never reached the baseline\'s final validation accuracy' : `reached the baseline's final validation accuracy at epoch ${g.epochReachingBaseline}`;
         process.stdout.write(`transfer gain: ${sign}${points} points of test accuracy; ${reached}\n`);
       }
-      process.stdout.write(`experiment ${started.experimentId} ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}\n`);
+      process.stdout.write(`experiment ${started.experimentId} ${finished.status}${finished.error ? `: ${finished.error}` : ''}\n`);
     }
-    return outcome.status === 'completed' ? 0 : outcome.status === 'cancelled' ? 130 : 1;
+    return finished.status === 'completed' ? 0 : finished.status === 'cancelled' ? EXIT_CANCELLED : 1;
   } finally {
-    await app.close();
+    await core.close();
   }
 }

@@ -3,12 +3,10 @@
 // the contract, like every face: the command prints the contract's results and events (progress
 // on stderr, the report on stdout). Ctrl-C cancels every running experiment; what finished is
 // kept, and `study resume` picks up the rest.
-import { createAppContext, type AppContext } from '../services/app-context';
-import { createHandlers, type Handlers } from '../services/handlers';
-import { dispatch } from '../services/dispatch';
-import type { ApiResponse, MethodName, MethodResult, StudyReport } from '../../preload/contract';
+import type { MethodArgs, StudyReport } from '@contract';
+import { openCore } from './core-client';
 import { readJsonFile } from './json-file';
-import { UserError } from './user-error';
+import { EXIT_CANCELLED, EXIT_CODES, UserError } from './user-error';
 import { onStopRequest } from './stop-signals';
 import { formatDuration, formatPercent, inert } from './format';
 
@@ -16,23 +14,6 @@ export interface StudyOptions {
   db?: string;
   json: boolean;
   concurrency?: string;
-}
-
-/** Error codes that are the user's to fix: exit 2 with one line. */
-const USER_CODES = new Set(['bad-request', 'not-found', 'invalid-spec', 'dataset', 'model', 'conflict']);
-
-const handlers = new WeakMap<AppContext, Handlers>();
-
-/** One contract call through dispatch(), as every face makes it; a user's mistake becomes a UserError (exit 2). */
-async function call<M extends MethodName>(app: AppContext, method: M, args: unknown): Promise<MethodResult<M>> {
-  let bound = handlers.get(app);
-  if (!bound) handlers.set(app, (bound = createHandlers(app, 'browser')));
-  const response = (await dispatch(bound, method, args)) as ApiResponse<MethodResult<M>>;
-  if ('error' in response) {
-    if (USER_CODES.has(response.error.code)) throw new UserError(response.error.message);
-    throw new Error(response.error.message);
-  }
-  return response.result;
 }
 
 function concurrencyOf(text: string | undefined): number | undefined {
@@ -44,16 +25,17 @@ function concurrencyOf(text: string | undefined): number | undefined {
 
 export async function studyCommand(args: string[], options: StudyOptions): Promise<number> {
   const [first, second] = args;
-  const app = createAppContext({ databaseFile: options.db });
+  // A refused call throws a CallError with the contract's code: cli.ts's exit-code table reads it.
+  const core = openCore({ db: options.db });
   try {
     if (first === 'list' && args.length === 1) {
-      const { studies } = await call(app, 'studies.list', {});
+      const { studies } = await core.call('studies.list', {});
       if (options.json) process.stdout.write(JSON.stringify(studies, null, 2) + '\n');
       else for (const s of studies) process.stdout.write(`${s.id}  ${s.status.padEnd(11)}  ${s.progress.done}/${s.progress.total} experiments  ${s.cells} cells × ${s.seeds} seeds  ${inert(s.name)}\n`);
       return 0;
     }
     if (first === 'show' && args.length === 2) {
-      printReport(await call(app, 'studies.get', { studyId: second }), options.json);
+      printReport(await core.call('studies.get', { studyId: second }), options.json);
       return 0;
     }
     const resume = first === 'resume';
@@ -65,11 +47,11 @@ export async function studyCommand(args: string[], options: StudyOptions): Promi
     // Every study's end is noted, so an end that comes before we know our study's id is not missed.
     const ended = new Map<string, string>();
     let onEnd = () => undefined as void;
-    const unsubscribe = app.studies.subscribe((event) => {
+    const unsubscribe = core.on((event) => {
       if (event.name === 'study-finished') {
         ended.set(event.payload.studyId, event.payload.status);
         onEnd();
-      } else if (event.payload.studyId === studyId) {
+      } else if (event.name === 'study-progress' && event.payload.studyId === studyId) {
         const p = event.payload;
         const eta = p.etaMs === null || p.done + p.failed === p.total ? '' : `, about ${formatDuration(p.etaMs)} left`;
         process.stderr.write(`study: ${p.cellsDone}/${p.cells} cells, ${p.done + p.failed}/${p.total} experiments done${p.failed ? ` (${p.failed} failed)` : ''}, ${p.running} running${eta}\n`);
@@ -77,13 +59,13 @@ export async function studyCommand(args: string[], options: StudyOptions): Promi
     });
     try {
       const started = resume
-        ? await call(app, 'studies.resume', { studyId: second, concurrency })
-        : await call(app, 'studies.start', { spec: readJsonFile(first, 'spec'), concurrency });
+        ? await core.call('studies.resume', { studyId: second, concurrency })
+        : await core.call('studies.start', { spec: readJsonFile(first, 'spec'), concurrency } as MethodArgs<'studies.start'>);
       studyId = started.studyId;
       process.stderr.write(`study ${started.studyId}: ${started.remaining === started.total ? '' : `${started.remaining} of `}${started.total} experiments to run, ${started.concurrency} at a time, ${started.trainingThreads} training thread${started.trainingThreads === 1 ? '' : 's'} each\n`);
       const stopListening = onStopRequest((signal) => {
         process.stderr.write(`\n${signal === 'SIGINT' ? '' : `Received ${signal}. `}Cancelling the study… (press Ctrl-C again to stop at once)\n`);
-        void call(app, 'studies.cancel', { studyId: started.studyId });
+        void core.call('studies.cancel', { studyId: started.studyId });
       });
       const status = await new Promise<string>((resolve) => {
         onEnd = () => {
@@ -93,14 +75,15 @@ export async function studyCommand(args: string[], options: StudyOptions): Promi
         onEnd();
       });
       stopListening();
-      const report = await call(app, 'studies.get', { studyId: started.studyId });
+      const report = await core.call('studies.get', { studyId: started.studyId });
       printReport(report, options.json);
-      return status === 'completed' ? 0 : status === 'cancelled' ? 130 : 1;
+      // A study that failed (an experiment crashed) exits as the table says a crash does.
+      return status === 'completed' ? 0 : status === 'cancelled' ? EXIT_CANCELLED : EXIT_CODES.internal;
     } finally {
       unsubscribe();
     }
   } finally {
-    await app.close();
+    await core.close();
   }
 }
 

@@ -3,7 +3,7 @@
 // main/store/location.ts computes for the CLI and browser mode, so all three faces share
 // one database; TRANSFER_LAB_HOME overrides both.
 import path from 'node:path';
-import { DATABASE_FILE_NAME, defaultDatabasePath } from '../store/location';
+import { DATABASE_FILE_NAME, defaultDatabasePath } from '../services/app-context';
 import { appRoot } from '../paths';
 import { WINDOW_STATE_FILE_NAME } from './window-state';
 

@@ -3,7 +3,7 @@
 // security checklist item 17), then dispatch() validates the method and its argument with
 // the contract and answers { result } or { error }. Nothing else is registered on ipcMain,
 // so a compromised page cannot reach a handler that skipped these checks.
-import { ipcChannel, type ApiError, type ApiResponse } from '../../preload/contract';
+import { ipcChannel, type ApiError, type ApiResponse } from '@contract';
 import { dispatch } from '../services/dispatch';
 import type { Handlers } from '../services/handlers';
 import { isAllowedNavigation } from './security';

@@ -1,4 +1,4 @@
-// The desktop app's security policy, in one file (ARCHITECTURE.md convention 7). Numbers in
+// The desktop app's security policy, in one file (the README's architecture: one security policy, tested end to end). Numbers in
 // comments refer to Electron's security checklist (docs/tutorial/security.md,
 // "Checklist: Security recommendations"). The decisions are pure functions, tested under
 // plain Node; guardAllWebContents() and guardSession() only attach them to Electron's objects.

@@ -47,6 +47,8 @@ export interface UtilityLauncherOptions {
   /** Subscribes to app.on('child-process-gone'); returns the unsubscribe. */
   onChildProcessGone(listener: (details: ChildProcessGone) => void): () => void;
   workerFile: string;
+  /** How the processes are named in the OS and in 'child-process-gone' (default: training). */
+  serviceName?: string;
   env?: NodeJS.ProcessEnv;
   /** How long an abnormal exit waits for its 'child-process-gone' reason. */
   goneWaitMs?: number;
@@ -72,30 +74,30 @@ export function workerEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return clean;
 }
 
-export function utilityLauncher(options: UtilityLauncherOptions): WorkerLauncher {
+export function utilityLauncher<In = ToWorker, Out = FromWorker>(options: UtilityLauncherOptions): WorkerLauncher<In, Out> {
   let sequence = 0;
   const goneWaitMs = options.goneWaitMs ?? DEFAULT_GONE_WAIT_MS;
   return () => {
     sequence += 1;
-    const serviceName = `${SERVICE_NAME} ${sequence}`;
+    const serviceName = `${options.serviceName ?? SERVICE_NAME} ${sequence}`;
     const child = options.fork(options.workerFile, [], {
       serviceName,
       stdio: 'pipe',
       env: workerEnvironment(options.env ?? process.env),
     });
-    return new UtilityWorker(child, serviceName, options.onChildProcessGone, goneWaitMs);
+    return new UtilityWorker<In, Out>(child, serviceName, options.onChildProcessGone, goneWaitMs);
   };
 }
 
 /** One worker process seen as a WorkerHandle. */
-class UtilityWorker implements WorkerHandle {
+class UtilityWorker<In, Out> implements WorkerHandle<In, Out> {
   private spawned = false;
   private exited = false;
   /** kill() before 'spawn' does nothing in Electron: remembered and applied on 'spawn'. */
   private killPending = false;
   /** From the process's 'error' event: a V8 fatal error such as running out of heap. */
   private fatalError?: string;
-  private readonly queue: ToWorker[] = [];
+  private readonly queue: In[] = [];
   private stderrTail = '';
   private gone?: ChildProcessGone;
   private readonly stopListening: () => void;
@@ -138,14 +140,14 @@ class UtilityWorker implements WorkerHandle {
     return this.child.pid;
   }
 
-  send(message: ToWorker): void {
+  send(message: In): void {
     if (this.exited) return;
     if (this.spawned) this.child.postMessage(message);
     else this.queue.push(message);
   }
 
-  onMessage(listener: (message: FromWorker) => void): void {
-    this.child.on('message', (message) => listener(message as FromWorker));
+  onMessage(listener: (message: Out) => void): void {
+    this.child.on('message', (message) => listener(message as Out));
   }
 
   onExit(listener: (exit: WorkerExit) => void): void {

@@ -1,21 +1,23 @@
 // What the Settings page and the wizard's first screen need to know about this install.
 import fs from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import type { AppContext } from './app-context';
 import { appVersion, resourcesDir } from '../paths';
-import { ensureBackend } from './tfjs-runtime';
+import type { AppInfo } from '@contract';
+import { machineInfo } from '../engine/machine';
 
-export async function appInfo(app: AppContext, mode: 'electron' | 'browser') {
-  const backend = await ensureBackend();
+export async function appInfo(app: AppContext, mode: AppInfo['mode']) {
+  // The backend that summaries and predictions use is the helper process's choice.
+  const backend = await app.helper.request('backend', {});
   return {
     appVersion: appVersion(),
-    tfjsVersion: tf.version.tfjs,
+    tfjsVersion: backend.tfjsVersion,
     dataFolder: app.dataFolder,
     databaseFile: app.databaseFile,
     platform: `${process.platform} ${process.arch}`,
     mode,
-    backend: { name: backend.name, skipped: backend.skipped },
+    system: machineInfo(),
+    backend: { name: backend.name, skipped: backend.skipped, ...(backend.gpuAdapter ? { gpuAdapter: backend.gpuAdapter } : {}) },
     examples: exampleSpecs(),
   };
 }
@@ -33,3 +35,4 @@ export function exampleSpecs(): { file: string; name: string; spec: unknown }[] 
       return { file, name: spec.name ?? file, spec };
     });
 }
+

@@ -2,31 +2,16 @@
 // the method must be a contract method, its argument must parse with the contract's
 // schema, and the answer is { result } or { error: { code, message } } — never a throw
 // across the process boundary. Transports check who is calling before they get here.
-import { methods, isMethodName, type ApiError, type ApiResponse, type MethodName } from '../../preload/contract';
+import { methods, isMethodName, errorCodeOf, type ApiError, type ApiResponse, type MethodName } from '@contract';
 import type { Handlers } from './handlers';
 
-/** Maps an error thrown by the core to what the renderer is told. */
+/** Maps an error thrown by the core to what the renderer is told: by the code it carries. */
 export function toApiError(err: unknown): ApiError {
   const e = err instanceof Error ? err : new Error(String(err));
-  const code = (e as { code?: unknown }).code;
-  switch (e.name) {
-    case 'SpecError':
-      return { code: 'invalid-spec', message: e.message, issues: (e as unknown as { issues: ApiError['issues'] }).issues };
-    case 'DatasetError':
-    case 'DownloadError':
-      return { code: 'dataset', message: e.message };
-    case 'ModelError':
-      return { code: 'model', message: e.message };
-    case 'ExperimentError':
-    case 'RequestError':
-      return { code: 'bad-request', message: e.message };
-    case 'StoreError':
-      if (code === 'not-found') return { code: 'not-found', message: e.message };
-      if (code === 'conflict') return { code: 'conflict', message: e.message };
-      return { code: 'bad-request', message: e.message };
-    default:
-      return { code: 'internal', message: e.message || 'internal error' };
-  }
+  const code = errorCodeOf(e);
+  if (code === 'internal') return { code, message: e.message || 'internal error' };
+  const issues = (e as { issues?: ApiError['issues'] }).issues;
+  return code === 'invalid-spec' ? { code, message: e.message, issues } : { code, message: e.message };
 }
 
 export async function dispatch(handlers: Handlers, method: unknown, args: unknown): Promise<ApiResponse<unknown>> {

@@ -2,9 +2,9 @@
 // what the results page shows. Built from the store, the single source of truth.
 import type { Store, Run, MetricSeries } from '../store';
 import type { RunRole } from '../training/roles';
-import type { EpochRow, ExperimentReport, RunReport } from '../../preload/contract';
+import type { EpochRow, ExperimentReport, RunReport } from '@contract';
 
-// The report's shape is the contract's (preload/contract/results.ts): what the renderer
+// The report's shape is the contract's (contract/results.ts): what the renderer
 // receives is what this builds, declared once.
 export type { EpochRow, RunReport, ExperimentReport };
 

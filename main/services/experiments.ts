@@ -1,8 +1,8 @@
 // Experiments as use cases: validate a spec, start it (records + a worker job), cancel it,
 // and report on it. Transport-free: the CLI, Electron IPC and browser mode all call this.
 import fs from 'node:fs';
-import { parseExperimentSpec, type ExperimentSpec } from '../engine/spec';
-import { checkpointFolders, readCheckpointInfo, tidyCheckpointFolder, type CheckpointInfo } from '../engine/checkpoints';
+import { parseExperimentSpec, type ExperimentSpec } from '@contract/spec';
+import { checkpointFolders, readCheckpointInfo, tidyCheckpointFolder, type CheckpointInfo } from '../engine/training/checkpoints';
 import type { Store, Run } from '../store';
 import type { Supervisor, JobOutcome } from '../training/supervisor';
 import type { Continuation, Job, PhasePlan } from '../training/protocol';
@@ -25,6 +25,7 @@ export interface StartedExperiment {
 
 /** A request the user can fix (unknown run, run without a model, …). */
 export class ExperimentError extends Error {
+  readonly errorCode = 'bad-request';
   constructor(message: string) {
     super(message);
     this.name = 'ExperimentError';

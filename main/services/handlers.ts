@@ -1,9 +1,9 @@
 // Binds every contract method to the application core. Each handler receives arguments
 // already validated by dispatch() and returns what the contract's result schema describes;
 // the `satisfies` below makes the compiler hold each handler to its method's types.
-import type { MethodName, MethodArgs, MethodResult } from '../../preload/contract';
+import type { MethodName, MethodArgs, MethodResult } from '@contract';
 import type { AppContext } from './app-context';
-import { SpecError } from '../engine/spec';
+import { SpecError } from '@contract/spec';
 import { RunsService } from './runs-service';
 import { ModelsService } from './models-service';
 import { DatasetsService } from './datasets-service';
@@ -20,11 +20,10 @@ export interface NativeDialogs {
   openFile(kind: 'csv' | 'idx' | 'spec' | 'model'): Promise<string | null>;
 }
 
-export function createHandlers(app: AppContext, mode: 'electron' | 'browser', dialogs?: NativeDialogs): Handlers {
+export function createHandlers(app: AppContext, mode: 'electron' | 'browser' | 'cli', dialogs?: NativeDialogs): Handlers {
   const runs = new RunsService(app.store);
-  const models = new ModelsService(app.store);
-  const datasets = new DatasetsService(app.dataFolder, (p) =>
-    app.supervisor.announce({ type: 'download-progress', experimentId: null, name: p.name, file: p.file, received: p.received, total: p.total ?? null }));
+  const models = new ModelsService(app.store, app.helper);
+  const datasets = new DatasetsService(app.dataFolder, app.helper, (p) => app.events.publish({ name: 'download-progress', payload: p }));
   return {
     'app.info': () => appInfo(app, mode),
     'datasets.preview': (a) => datasets.preview(a.dataset, a.seed ?? 42, a.perClass),
@@ -42,19 +41,19 @@ export function createHandlers(app: AppContext, mode: 'electron' | 'browser', di
     'experiments.get': (a) => app.experiments.report(a.experimentId),
     'experiments.delete': (a) => ({ deleted: runs.deleteExperiment(a.experimentId, app.supervisor.running()) }),
     'experiments.running': () => ({ experimentIds: app.supervisor.running() }),
-    'runs.list': (a) => app.store.runs.list(a),
-    'runs.facets': () => ({ datasets: app.store.runs.datasetCounts(), tags: app.store.tags.counts() }),
+    'runs.list': (a) => runs.list(a),
+    'runs.facets': () => runs.facets(),
     'runs.trainMore': async (a) => started(await app.experiments.trainMore(a.runId, a.epochs)),
     'runs.resume': async (a) => started(await app.experiments.resume(a.runId)),
     'runs.get': (a) => runs.detail(a.runId),
     'runs.delete': (a) => ({ deleted: runs.deleteRun(a.runId) }),
-    'runs.tag': (a) => ({ tags: a.remove ? app.store.tags.remove(a.runId, a.tag) : app.store.tags.add(a.runId, a.tag) }),
+    'runs.tag': (a) => ({ tags: runs.tag(a.runId, a.tag, a.remove) }),
     'runs.note': (a) => {
-      app.store.runs.update(a.runId, { notes: a.notes });
+      runs.setNotes(a.runId, a.notes);
       return { ok: true as const };
     },
     'runs.rename': (a) => {
-      app.store.runs.update(a.runId, { name: a.name });
+      runs.rename(a.runId, a.name);
       return { ok: true as const };
     },
     'runs.compare': (a) => runs.compare(a.runIds),

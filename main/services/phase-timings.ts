@@ -1,6 +1,5 @@
 // A run's recorded phase timings (training/protocol.ts PhaseTimings, kept in its environment
 // JSON) read back safely and put into words for the CLI's `show`.
-import type { Run } from '../store';
 
 export interface RecordedTimings {
   loadMs: number;
@@ -12,7 +11,8 @@ export interface RecordedTimings {
 
 const finite = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
 
-export function runTimings(run: Pick<Run, 'environment'>): RecordedTimings | null {
+/** The timings kept in a run's environment (a store row or the contract's run), or null. */
+export function runTimings(run: { environment: unknown }): RecordedTimings | null {
   const t = (run.environment as { timings?: Record<string, unknown> } | null)?.timings;
   if (!t || typeof t !== 'object') return null;
   const loadMs = finite(t.loadMs);

@@ -1,5 +1,6 @@
 // The runs list as CSV (RFC 4180), one row per run, the columns people compare.
 import type { Run } from '../store';
+import { csvField } from '@contract/csv';
 
 const columns: { header: string; value: (r: Run) => unknown }[] = [
   { header: 'id', value: (r) => r.id },
@@ -30,12 +31,7 @@ function isoTime(ms: number): string {
   return Number.isNaN(date.getTime()) ? '' : date.toISOString();
 }
 
-export function csvField(value: unknown): string {
-  const text = String(value);
-  // Quote fields with separators; prefix formula-like text so spreadsheets do not evaluate it.
-  const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
+export { csvField };
 
 /** Starts the file: Excel reads a CSV without it as the locale's code page and garbles non-ASCII names. */
 export const UTF8_BOM = '\ufeff';

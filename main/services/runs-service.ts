@@ -8,7 +8,31 @@ import { exportRunBundle, importRunBundle } from './run-bundle';
 export class RunsService {
   constructor(private readonly store: Store) {}
 
-  detail(runId: string) {
+  list(query: RunListQuery) {
+    return this.store.runs.list(query);
+  }
+
+  /** What the list's filters can offer: every dataset and tag in use, with run counts. */
+  facets() {
+    return { datasets: this.store.runs.datasetCounts(), tags: this.store.tags.counts() };
+  }
+
+  /** Adds a tag to a run, or removes it; answers the run's tags. */
+  tag(runId: string, tag: string, remove = false): string[] {
+    return remove ? this.store.tags.remove(runId, tag) : this.store.tags.add(runId, tag);
+  }
+
+  setNotes(runId: string, notes: string): void {
+    this.store.runs.update(runId, { notes });
+  }
+
+  rename(runId: string, name: string | null): void {
+    this.store.runs.update(runId, { name });
+  }
+
+  /** One run in full; `runIdOrPrefix` may be the unique start of an id, as people type them. */
+  detail(runIdOrPrefix: string) {
+    const runId = this.store.runs.resolveId(runIdOrPrefix);
     const run = this.store.runs.require(runId);
     const children = this.store.runs.list({ parentRunId: runId, limit: 1000, sort: 'createdAt', order: 'asc' }).rows;
     return {

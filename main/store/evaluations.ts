@@ -2,11 +2,11 @@
 // 'test' split also updates runs.test_accuracy in the same transaction, so the copy used
 // for sorting lists can never disagree with the evaluation it came from.
 import type { Database, Statement } from 'better-sqlite3';
-import type { ClassMetrics } from '../engine/evaluate';
+import type { ClassMetrics, Misclassified } from '@contract/results';
 import { fromJson, toJson } from './json-columns';
 import { StoreError } from './store-error';
 
-// Per-class metrics are stored exactly as the engine computes them; the type is declared there.
+// Per-class metrics and misclassified samples are stored as the contract declares them.
 export type { ClassMetrics };
 
 export interface ConfusionMatrix {
@@ -16,14 +16,8 @@ export interface ConfusionMatrix {
   matrix: number[][];
 }
 
-export interface MisclassifiedExample {
-  /** The sample's stable id from the dataset (Split.ids). */
-  id: string;
-  actual: number;
-  predicted: number;
-  /** Probability the model gave its prediction, if known. */
-  confidence?: number;
-}
+/** A misclassified sample: `id` is its stable id from the dataset (Split.ids). */
+export type MisclassifiedExample = Misclassified;
 
 export interface NewEvaluation {
   runId: string;

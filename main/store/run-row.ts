@@ -2,12 +2,10 @@
 // the runs repository and the run list query so both return exactly the same shape.
 import { fromJson } from './json-columns';
 
-export const runRoles = ['source', 'target', 'baseline'] as const;
-export type RunRole = (typeof runRoles)[number];
+import type { RunRole, RunStatus } from '@contract/results';
 
-export const runStatuses = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
-export type RunStatus = (typeof runStatuses)[number];
-export const finalRunStatuses: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted'];
+// A run's role and status are declared once, in the contract.
+export { runRoles, runStatuses, finalRunStatuses, type RunRole, type RunStatus } from '@contract/results';
 
 /** Where and with what a run trained; written once the worker has picked its backend. */
 export interface RunEnvironment {

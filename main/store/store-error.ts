@@ -11,9 +11,16 @@ export type StoreErrorCode =
   /** The database file's schema is not one this app can use. */
   | 'schema';
 
+/** What each store error is to the faces (the contract's error code). */
+const CONTRACT_CODES = { 'not-found': 'not-found', invalid: 'bad-request', conflict: 'conflict', schema: 'bad-request' } as const;
+
 export class StoreError extends Error {
   constructor(readonly code: StoreErrorCode, message: string) {
     super(message);
     this.name = 'StoreError';
+  }
+
+  get errorCode(): (typeof CONTRACT_CODES)[StoreErrorCode] {
+    return CONTRACT_CODES[this.code];
   }
 }

@@ -7,10 +7,10 @@
 import { decodeAtModelSize } from './model-fit';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { loadDataset, conformDataset } from '../engine/datasets';
-import { applyFreeze, readWeightsSnapshot, loadModel, resolveFrozenLayers } from '../engine/models';
-import { readCheckpoint, checkpointFolders, checkpointSize, existingCheckpointFolder } from '../engine/checkpoints';
-import type { RegularizationSpec } from '../engine/spec';
+import { loadDataset, conformDataset } from '../engine/data/datasets';
+import { applyFreeze, readWeightsSnapshot, loadModel, resolveFrozenLayers } from '../engine/model';
+import { readCheckpoint, checkpointFolders, checkpointSize, existingCheckpointFolder } from '../engine/training/checkpoints';
+import type { RegularizationSpec } from '@contract/spec';
 import type { Continuation } from './protocol';
 import { trainPhase, type PhaseContext, type PhaseInput } from './train-phase';
 import { architectureOf, baselineRegularization, loadOptions } from './phase-settings';

@@ -1,7 +1,8 @@
-// How a training worker process is started. Plain Node uses child_process.fork; the
-// Electron app passes its utilityProcess adapter (main/electron/utility-launcher.ts).
-// Both run the same worker file, dist/main/worker.js.
-import { fork } from 'node:child_process';
+// The launcher port: how a worker process is started — a training worker (dist/main/worker.js,
+// one per job) or the long-lived helper for heavy requests (dist/main/helper.js). Plain Node
+// uses child_process.fork; the Electron app passes its utilityProcess adapter
+// (main/electron/utility-launcher.ts). Both run the same files.
+import { fork, type Serializable } from 'node:child_process';
 import type { FromWorker, ToWorker } from './protocol';
 
 export interface WorkerExit {
@@ -13,20 +14,21 @@ export interface WorkerExit {
   stderrTail?: string;
 }
 
-export interface WorkerHandle {
+/** One worker process: `In` is what it is sent, `Out` what it says (the training protocol by default). */
+export interface WorkerHandle<In = ToWorker, Out = FromWorker> {
   readonly pid: number | undefined;
-  send(message: ToWorker): void;
-  onMessage(listener: (message: FromWorker) => void): void;
+  send(message: In): void;
+  onMessage(listener: (message: Out) => void): void;
   onExit(listener: (exit: WorkerExit) => void): void;
   kill(): void;
 }
 
-export type WorkerLauncher = () => WorkerHandle;
+export type WorkerLauncher<In = ToWorker, Out = FromWorker> = () => WorkerHandle<In, Out>;
 
 const STDERR_TAIL_BYTES = 4096;
 
 /** Starts the worker with child_process.fork (the CLI, browser mode and tests). */
-export function forkLauncher(workerFile: string, options: { execArgv?: string[]; env?: NodeJS.ProcessEnv } = {}): WorkerLauncher {
+export function forkLauncher<In = ToWorker, Out = FromWorker>(workerFile: string, options: { execArgv?: string[]; env?: NodeJS.ProcessEnv } = {}): WorkerLauncher<In, Out> {
   return () => {
     const child = fork(workerFile, [], {
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
@@ -47,10 +49,10 @@ export function forkLauncher(workerFile: string, options: { execArgv?: string[];
     return {
       pid: child.pid,
       send(message) {
-        if (child.connected) child.send(message);
+        if (child.connected) child.send(message as Serializable);
       },
       onMessage(listener) {
-        child.on('message', (message) => listener(message as FromWorker));
+        child.on('message', (message) => listener(message as Out));
       },
       onExit(listener) {
         child.on('exit', (code, signal) => {

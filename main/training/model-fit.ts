@@ -4,9 +4,9 @@
 // - an imported model whose output layer does not have one unit per class gets a new head,
 //   with a note in the run, rather than training a few of its outputs in silence.
 import type * as tf from '@tensorflow/tfjs';
-import type { DatasetSpec } from '../engine/spec';
-import { headUnits, transferModel } from '../engine/models';
-import { ModelError } from '../engine/models/model-error';
+import type { DatasetSpec } from '@contract/spec';
+import { headUnits, transferModel } from '../engine/model';
+import { ModelError } from '../engine/model/model-error';
 
 /** The model's per-sample input shape, e.g. [224, 224, 3]. */
 export function modelInputShape(model: tf.LayersModel): number[] {

@@ -4,14 +4,10 @@
 // run). Calibrated on this machine by timing the model's forward pass on a small batch; a
 // training step is taken as three forward passes (forward and twice the work backward).
 import * as tf from '@tensorflow/tfjs';
+import { describeEstimate, type PhaseEstimate } from '@contract/results';
 
-export interface PhaseEstimate {
-  featuresMs?: number;
-  trainMs: number;
-  evaluateMs: number;
-  /** The from-scratch baseline after this phase: training and evaluation. */
-  baselineMs?: number;
-}
+// The estimate's shape and its words are the contract's: the CLI and the wizard show them too.
+export { describeEstimate, type PhaseEstimate };
 
 const CALIBRATION_BATCH = 4;
 /** Data-parallel training does not scale perfectly (gradient averaging, shared memory bandwidth). */
@@ -67,15 +63,4 @@ export function estimatePhase(input: EstimateInput): PhaseEstimate {
   if (input.cached) estimate.featuresMs = inference(counts.train + counts.validation, fullMs);
   if (input.baseline) estimate.baselineMs = training(fullMs) + inference(counts.test, fullMs);
   return estimate;
-}
-
-const seconds = (ms: number) => (ms < 60_000 ? `${Math.max(1, Math.round(ms / 1000))} s` : `${(ms / 60_000).toFixed(ms < 600_000 ? 1 : 0)} min`);
-
-/** "estimated: feature pass ~40 s, training ~3 s, evaluation ~10 s; the from-scratch baseline after it ~30 min". */
-export function describeEstimate(e: PhaseEstimate): string {
-  const parts = [];
-  if (e.featuresMs !== undefined) parts.push(`feature pass ~${seconds(e.featuresMs)}`);
-  parts.push(`training ~${seconds(e.trainMs)}`, `evaluation ~${seconds(e.evaluateMs)}`);
-  const baseline = e.baselineMs !== undefined ? `; the from-scratch baseline after it ~${seconds(e.baselineMs)}` : '';
-  return `estimated: ${parts.join(', ')}${baseline}`;
 }

@@ -1,13 +1,13 @@
 // The two passes of a phase that only run a model forward, on every core with a bounded
-// prefetch (engine/data-parallel/parallel-predict.ts): the frozen prefix over the training and
+// prefetch (engine/accel/data-parallel/parallel-predict.ts): the frozen prefix over the training and
 // validation data once (its features then train the layers above it), and the full model
 // over the test split for the evaluation.
 import * as tf from '@tensorflow/tfjs';
-import type { Split } from '../engine/datasets/dataset';
-import { createFeatureStore, type FeatureStore } from '../engine/datasets/feature-store';
-import { createPredictPool } from '../engine/data-parallel/parallel-predict';
-import type { CachedTraining } from '../engine/feature-cache';
-import type { SplitModel } from '../engine/models';
+import type { Split } from '../engine/data/datasets/dataset';
+import { createFeatureStore, type FeatureStore } from '../engine/data/datasets/feature-store';
+import { createPredictPool } from '../engine/accel/data-parallel/parallel-predict';
+import type { CachedTraining } from '../engine/training/feature-cache';
+import type { SplitModel } from '../engine/model';
 
 /** Below this many samples, starting threads (each rebuilds the model) costs more than it saves. */
 const MIN_SAMPLES_FOR_THREADS = 256;

@@ -1,10 +1,10 @@
 // Settings a phase derives from the experiment spec, shared by a fresh job and a continued run.
-import type { LoadOptions } from '../engine/datasets';
+import type { LoadOptions } from '../engine/data/datasets';
 import type { Job } from './protocol';
 import type { Report } from './train-phase';
 import type * as tf from '@tensorflow/tfjs';
-import type { ExperimentSpec, RegularizationSpec } from '../engine/spec';
-import { applyFreeze, buildModel, reinitialisedCopy } from '../engine/models';
+import type { ExperimentSpec, RegularizationSpec } from '@contract/spec';
+import { applyFreeze, buildModel, reinitialisedCopy } from '../engine/model';
 
 /** What the run records as its architecture. */
 export function architectureOf(spec: ExperimentSpec): string {

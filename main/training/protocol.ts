@@ -1,11 +1,12 @@
 // Messages between the supervisor and a training worker process. The worker never opens
 // the database: it reports, and the supervisor (the single writer) records.
-import type { ExperimentSpec, BackendName } from '../engine/spec';
-import type { EpochMetrics, StepProgress } from '../engine/train';
-import type { Evaluation } from '../engine/evaluate';
+import type { ExperimentSpec, BackendName } from '@contract/spec';
+import type { EpochMetrics, StepProgress } from '../engine/training/train';
+import type { Evaluation } from '../engine/training/evaluate';
 import type { RunRole } from './roles';
+import type { ErrorCode } from '@contract/errors';
+import type { GpuAdapterRecord } from '../engine/accel/webgpu';
 import type { PhaseEstimate } from './phase-estimate';
-import type { GpuAdapterRecord } from '../engine/webgpu';
 
 export type { RunRole } from './roles';
 
@@ -116,5 +117,6 @@ export type FromWorker =
   | { type: 'phase-finished'; runId: string; status: 'completed' | 'cancelled'; timings?: PhaseTimings }
   | { type: 'log'; message: string }
   | { type: 'download-progress'; name: string; file: string; received: number; total: number | null }
-  | { type: 'failed'; runId?: string; message: string; code: string }
+  /** `code`: the contract's error code, which says whether the user's input or a crash is at fault. */
+  | { type: 'failed'; runId?: string; message: string; code: ErrorCode }
   | { type: 'done' };

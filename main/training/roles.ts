@@ -1,4 +1,2 @@
-/** The part a run plays in an experiment. */
-export type RunRole = 'source' | 'target' | 'baseline';
-
-export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+// A run's role and status are declared once, in the contract; training uses them from there.
+export type { RunRole, RunStatus } from '@contract/results';

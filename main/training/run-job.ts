@@ -2,14 +2,14 @@
 // the target, train the from-scratch baseline, and report every step to the supervisor.
 // Runs inside the worker process; it talks only through `report`.
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend, environmentInfo } from '../engine/backend';
-import { describeAdapterLine } from '../engine/webgpu';
-import { loadDataset, conformDataset } from '../engine/datasets';
-import { CancelledError } from '../engine/datasets/image-cache';
-import { classifierOnFeatures, loadPretrained, MODEL_CATALOG } from '../engine/downloads';
+import { selectBackend, environmentInfo } from '../engine/accel/backend';
+import { describeAdapterLine } from '../engine/accel/webgpu';
+import { loadDataset, conformDataset } from '../engine/data/datasets';
+import { CancelledError } from '../engine/data/datasets/image-cache';
+import { classifierOnFeatures, loadPretrained, MODEL_CATALOG } from '../engine/data/downloads';
 import { decodeAtModelSize, fitHeadToClasses, modelInputShape } from './model-fit';
-import { buildModel, transferModel, resolveFrozenLayers, applyFreeze, loadModel, readWeightsSnapshot } from '../engine/models';
-import type { ExperimentSpec } from '../engine/spec';
+import { buildModel, transferModel, resolveFrozenLayers, applyFreeze, loadModel, readWeightsSnapshot } from '../engine/model';
+import type { ExperimentSpec } from '@contract/spec';
 import type { EnvironmentInfo, Job, PhasePlan } from './protocol';
 import { trainPhase, type PhaseContext, type PhaseOutcome, type Report } from './train-phase';
 import { continueRun } from './continue-run';

@@ -1,6 +1,6 @@
 // How many threads a run may train with on the WebAssembly or plain-JavaScript backends (the
 // native TensorFlow backends use every core already): every core, up to 8. Which models use
-// them, and how, is planParallelism's choice (main/engine/step-runner.ts).
+// them, and how, is planParallelism's choice (main/engine/training/step-runner.ts).
 // TRANSFER_LAB_TRAINING_THREADS overrides it.
 import os from 'node:os';
 

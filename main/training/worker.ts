@@ -5,6 +5,7 @@ import type { FromWorker, ToWorker } from './protocol';
 import { runJob } from './run-job';
 import { watchParent } from './parent-link';
 import { ownIdentity } from '../store/process-identity';
+import { errorCodeOf } from '@contract/errors';
 
 interface ParentPort {
   on(event: 'message', listener: (event: { data: ToWorker }) => void): void;
@@ -43,7 +44,7 @@ onMessage((message) => {
       .then(() => send({ type: 'done' }, () => process.exit(0)))
       .catch((err: unknown) => {
         const error = err instanceof Error ? err : new Error(String(err));
-        send({ type: 'failed', message: error.message, code: error.name || 'Error' }, () => process.exit(1));
+        send({ type: 'failed', message: error.message, code: errorCodeOf(error) }, () => process.exit(1));
       });
   }
 });
@@ -66,7 +67,7 @@ for (const signal of ['SIGINT', 'SIGHUP', 'SIGBREAK'] as const) {
 process.on('uncaughtException', (err: unknown) => {
   const error = err instanceof Error ? err : new Error(String(err));
   process.stderr.write(`${error.stack ?? error.message}\n`);
-  send({ type: 'failed', message: `uncaught error in the training process: ${error.message}`, code: error.name || 'Error' }, () => process.exit(1));
+  send({ type: 'failed', message: `uncaught error in the training process: ${error.message}`, code: errorCodeOf(error) }, () => process.exit(1));
 });
 
 send({ type: 'ready', process: ownIdentity() });

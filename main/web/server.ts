@@ -16,12 +16,11 @@ import type { AddressInfo } from 'node:net';
 import { createAppContext, type AppContext } from '../services/app-context';
 import { createHandlers } from '../services/handlers';
 import { dispatch } from '../services/dispatch';
-import { toContractEvent } from '../services/contract-events';
-import { isMethodName, type ApiError, type ApiResponse } from '../../preload/contract';
+import { isMethodName, type ApiError, type ApiResponse } from '@contract';
 import { createToken, hostAllowed, originAllowed, presentedToken, tokenMatches } from './guards';
 import { cspFromIndexHtml, securityHeaders } from './security-headers';
 import { StaticFiles, defaultRendererDir } from './static-files';
-import { EventStream, STEP_INTERVAL_MS } from './event-stream';
+import { EventStream } from './event-stream';
 import { BodyError, MAX_BODY_BYTES, readJsonBody } from './request-body';
 
 /** Browser mode never listens anywhere but the IPv4 loopback address. */
@@ -39,6 +38,7 @@ export interface WebServerOptions {
   /** Fixed token (tests); default a fresh random one. */
   token?: string;
   maxBodyBytes?: number;
+  /** How often step progress is sent per run, when the server creates its own core. */
   stepIntervalMs?: number;
 }
 
@@ -60,6 +60,9 @@ const errorStatus: Record<ApiError['code'], number> = {
   'invalid-spec': 422,
   dataset: 422,
   model: 422,
+  backend: 422,
+  // A download that failed upstream (the network, a mirror): the server's gateway failed.
+  download: 502,
   internal: 500,
 };
 
@@ -68,17 +71,12 @@ export async function createWebServer(options: WebServerOptions = {}): Promise<W
   const files = new StaticFiles(options.rendererDir ?? defaultRendererDir());
   const headers = securityHeaders(cspFromIndexHtml(files.indexHtml, 'index.html'));
   const ownsApp = options.app === undefined;
-  const app = options.app ?? createAppContext({ databaseFile: options.databaseFile });
+  const app = options.app ?? createAppContext({ databaseFile: options.databaseFile, stepIntervalMs: options.stepIntervalMs });
   const handlers = createHandlers(app, 'browser');
   const token = options.token ?? createToken();
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
-  const events = new EventStream(options.stepIntervalMs ?? STEP_INTERVAL_MS);
-  const unsubscribeRuns = app.supervisor.subscribe((event) => events.publish(toContractEvent(event)));
-  const unsubscribeStudies = app.studies.subscribe((event) => events.publish(event));
-  const unsubscribe = () => {
-    unsubscribeRuns();
-    unsubscribeStudies();
-  };
+  const events = new EventStream();
+  const unsubscribe = app.events.subscribe((event) => events.publish(event));
   let port = 0;
 
   const server = http.createServer((req, res) => {

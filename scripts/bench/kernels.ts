@@ -5,7 +5,7 @@
 // softmax) on 32x32x3 inputs, batch 64, Adam. Also times the two kernels it depends on alone.
 import fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { environmentInfo, selectBackend } from '../../main/engine/backend';
+import { environmentInfo, selectBackend } from '../../main/engine/accel/backend';
 import { createRng } from '../../main/engine/rng';
 import { argValue } from './shared/bench-args';
 

@@ -10,11 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { createAppContext } from '../../main/services/app-context';
 import { runJob } from '../../main/training/run-job';
-import { parseExperimentSpec, type ExperimentSpec } from '../../main/engine/spec';
+import { parseExperimentSpec, type ExperimentSpec } from '@contract/spec';
 import type { FromWorker, Job } from '../../main/training/protocol';
 import { appVersion } from '../../main/paths';
 import { epochRows } from '../../main/services/experiment-report';
-import type { StudySpecInput } from '../../preload/contract/study';
+import type { StudySpecInput } from '@contract/study';
 import { argValue } from './shared/bench-args';
 
 function positiveInt(name: string, fallback: number, max: number): number {

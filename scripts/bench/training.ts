@@ -16,9 +16,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { selectBackend, environmentInfo } from '../../main/engine/backend';
-import { buildModel } from '../../main/engine/models';
-import type { ArchitectureName } from '../../main/engine/spec';
+import { selectBackend, environmentInfo } from '../../main/engine/accel/backend';
+import { buildModel } from '../../main/engine/model';
+import type { ArchitectureName } from '@contract/spec';
 import { trainingThreads } from '../../main/training/training-threads';
 import { writeRandomCifar, writeRandomIdx, type RandomDataset } from './training/random-datasets';
 import { trainingFlopsPerSample } from './training/flops';

@@ -10,14 +10,14 @@
 // once) is reported separately and is not part of the epoch time.
 import fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { environmentInfo, selectBackend, type BackendPreference } from '../../main/engine/backend';
-import { loadDataset } from '../../main/engine/datasets';
-import { applyFreeze, buildModel, getWeightsSnapshot, resolveFrozenLayers, transferModel } from '../../main/engine/models';
-import { cacheFrozenFeatures, planFeatureCache } from '../../main/engine/feature-cache';
-import { createPenalty } from '../../main/engine/regularization';
-import { trainModel } from '../../main/engine/train';
-import type { Split } from '../../main/engine/datasets/dataset';
-import type { TrainingSpec } from '../../main/engine/spec';
+import { environmentInfo, selectBackend, type BackendPreference } from '../../main/engine/accel/backend';
+import { loadDataset } from '../../main/engine/data/datasets';
+import { applyFreeze, buildModel, getWeightsSnapshot, resolveFrozenLayers, transferModel } from '../../main/engine/model';
+import { cacheFrozenFeatures, planFeatureCache } from '../../main/engine/training/feature-cache';
+import { createPenalty } from '../../main/engine/training/regularization';
+import { trainModel } from '../../main/engine/training/train';
+import type { Split } from '../../main/engine/data/datasets/dataset';
+import type { TrainingSpec } from '@contract/spec';
 import { argValue } from './shared/bench-args';
 
 function positiveInt(name: string, fallback: number, max: number): number {

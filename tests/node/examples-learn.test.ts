@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { exampleSpecs } from '../../main/services/app-info';
-import { SHAPE_CLASSES } from '../../main/engine/datasets/builtin-shapes';
+import { SHAPE_CLASSES } from '../../main/engine/data/datasets/builtin-shapes';
 
 const bin = path.resolve('bin/transfer-lab.js');
 let home: string;

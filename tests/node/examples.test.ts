@@ -2,8 +2,8 @@
 // they run on a fresh install), and freeze layers the architecture really has.
 import { describe, expect, it } from 'vitest';
 import { exampleSpecs } from '../../main/services/app-info';
-import { parseExperimentSpec } from '../../main/engine/spec';
-import { buildModel, resolveFrozenLayers } from '../../main/engine/models';
+import { parseExperimentSpec } from '@contract/spec';
+import { buildModel, resolveFrozenLayers } from '../../main/engine/model';
 
 describe('example specs', () => {
   const examples = exampleSpecs();

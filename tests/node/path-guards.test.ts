@@ -3,7 +3,7 @@
 // Windows cases run everywhere, not only on a Windows machine.
 import { describe, expect, it } from 'vitest';
 import { isWithinFolder } from '../../main/folder-containment';
-import { weightsFileInFolder } from '../../main/engine/models/io';
+import { weightsFileInFolder } from '../../main/engine/model/io';
 
 describe('isWithinFolder', () => {
   it('Windows: ignores case and accepts either slash, refuses other drives and siblings', () => {

@@ -7,8 +7,8 @@
 // learning rate, the regularisation a baseline keeps), and one transfer experiment per seed and
 // cell. A transfer run and its baseline share the seed, hence the data split, the validation
 // split and the epochs: every comparison is paired by seed.
-import type { ExperimentSpec, FreezeSpec, RegularizationSpec } from '../../engine/spec';
-import type { StudySpec } from '../../../preload/contract/study';
+import type { ExperimentSpec, FreezeSpec, RegularizationSpec } from '@contract/spec';
+import type { StudySpec } from '@contract/study';
 
 export interface LayerInfo {
   name: string;

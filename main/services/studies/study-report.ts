@@ -3,8 +3,8 @@
 // interrupted or running study shows what has finished so far.
 import type { Store } from '../../store';
 import type { StudiesRepository, StudyExperimentRow, StudyRow } from '../../store/studies';
-import type { StudyCellReport, StudyReport, StudySummary } from '../../../preload/contract/study';
-import type { FreezeSpec, RegularizationSpec } from '../../engine/spec';
+import type { StudyCellReport, StudyReport, StudySummary } from '@contract/study';
+import type { FreezeSpec, RegularizationSpec } from '@contract/spec';
 import { epochRows } from '../experiment-report';
 import { cellStats, recommend, tInterval, type PairedResult } from './study-stats';
 

@@ -5,7 +5,7 @@
 // with only what is left (StudiesRepository.claim).
 import type { ExperimentService } from '../experiments';
 import type { StudiesRepository, StudyExperimentRow, StudyStatus } from '../../store/studies';
-import { parseExperimentSpec } from '../../engine/spec';
+import { parseExperimentSpec } from '@contract/spec';
 import { withSourceRun } from './study-plan';
 import { progressOf } from './study-report';
 

@@ -3,12 +3,13 @@
 import os from 'node:os';
 import type { Store } from '../../store';
 import { StudiesRepository, type StudyStatus } from '../../store/studies';
-import { parseStudySpec, type StudySpec, type StudyReport, type StudySummary } from '../../../preload/contract/study';
-import type { EventPayload } from '../../../preload/contract';
+import { parseStudySpec, type StudySpec, type StudyReport, type StudySummary } from '@contract/study';
+import type { ContractEvent, EventPayload } from '@contract';
 import type { ExperimentService } from '../experiments';
 import { ExperimentError } from '../experiments';
 import { DatasetsService } from '../datasets-service';
 import { ModelsService } from '../models-service';
+import type { HelperClient } from '../helper-client';
 import { planStudy, type LayerInfo } from './study-plan';
 import { planSchedule, StudyRunner } from './study-scheduler';
 import { buildStudyReport, studySummary } from './study-report';
@@ -29,6 +30,10 @@ export interface StudyStart {
 export interface StudyServiceOptions {
   store: Store;
   experiments: ExperimentService;
+  /** The helper process that summarises models and previews datasets. */
+  helper: HelperClient;
+  /** Where a dataset download's progress goes (the app's event stream). */
+  events: { publish(event: ContractEvent): void };
   dataFolder: string;
   /** Cores the scheduler may fill (default: the machine's). */
   cores?: number;
@@ -139,11 +144,11 @@ export class StudyService {
 
   /** The model's layers (for "each-depth" and trainable parameters); null when unknown. */
   private async layers(spec: StudySpec): Promise<LayerInfo[] | null> {
-    const models = new ModelsService(this.options.store);
+    const models = new ModelsService(this.options.store, this.options.helper);
     const source = spec.experiment.source;
     if ('run' in source) return (await models.summaryOfRun(source.run)).layers;
     if (!('architecture' in source.model)) return null;
-    const datasets = new DatasetsService(this.options.dataFolder);
+    const datasets = new DatasetsService(this.options.dataFolder, this.options.helper, (p) => this.options.events.publish({ name: 'download-progress', payload: p }));
     const seed = spec.seeds[0];
     const [sourceData, targetData] = await Promise.all([
       datasets.preview(source.dataset, seed, 1),

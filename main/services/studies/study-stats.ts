@@ -1,6 +1,6 @@
 // What a study reports: per cell, the transfer gain over seeds with its uncertainty, a verdict
 // in words, and a recommendation across cells. Pure arithmetic, tested against hand-computed
-// values (tests/node/studies/study-stats.test.ts).
+// values (tests/node/services/studies/study-stats.test.ts).
 //
 // Method: the gain of seed i is d_i = transfer test accuracy − baseline test accuracy, both
 // trained with seed i (same data split, same epochs): a paired design, so the seed-to-seed

@@ -2,11 +2,11 @@
 // its own colour (the same everywhere unless two runs shown together would share one,
 // run-colors.ts), the baseline grey, and optionally
 // the validation twin of the metric dashed in the same colour.
-import type { RunDetail, RunInfo } from '../../../preload/contract';
+import type { RunDetail, RunInfo } from '@contract';
 import type { ChartSeries } from '../components/metric-series';
 import { BASELINE_GREY, distinctRunColors } from '../components/run-colors';
-import { shortId } from '../history/display-format';
-import { curvePoints, isValidationMetric, type CurveAxis } from '../history/run-curves';
+import { shortId } from '../lib/format';
+import { curvePoints, isValidationMetric, type CurveAxis } from '../lib/run-curves';
 
 /** How a run is named in legends and table headers: "name or experiment · role · id". */
 export function runLabel(run: Pick<RunInfo, 'id' | 'name' | 'experimentName' | 'role'>): string {

@@ -1,16 +1,11 @@
 // The comparison as CSV (RFC 4180): one row per run with its identity, its metrics and
 // every parameter, so a spreadsheet can sort and chart it. Built in the renderer from the
 // 'runs.compare' answer; the core's runs CSV is the list, this is the side-by-side.
-import type { Comparison } from '../../../preload/contract';
+import type { Comparison } from '@contract';
+import { csvField } from '@contract/csv';
 import { METRICS, parameterText } from './comparison-metrics';
 
-/** Quotes fields that need it; neutralises text a spreadsheet would run as a formula. */
-export function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
+export { csvField };
 
 /** The identity columns every row starts with; a parameter of the same name is not repeated. */
 const IDENTITY = ['run_id', 'name', 'experiment', 'role', 'status'];

@@ -1,9 +1,9 @@
 // The metric table of the compare page: one row per metric, one value per run, and which
 // run is best on it (higher accuracy, lower loss, shorter duration). Pure, so the page and
 // the CSV export read the same numbers.
-import type { RunDetail } from '../../../preload/contract';
-import { duration, percent, points } from '../components/format';
-import { formatMetric } from '../history/display-format';
+import type { RunDetail } from '@contract';
+import { duration, percent, points } from '../lib/format';
+import { formatMetric } from '../lib/format';
 
 export interface MetricRow {
   key: string;

@@ -1,8 +1,8 @@
 // Freezing layers for fine-tuning, as pure functions over a model's layer table (the
 // 'models.summary' rows): toggling one layer, "freeze through here", the parameter counts
 // the table shows, and the spec's `freeze` value the choice becomes. The engine resolves the
-// same spec (main/engine/models/freeze.ts); these functions only prepare it.
-import type { FreezeSpec } from '../../../preload/contract/spec';
+// same spec (main/engine/model/freeze.ts); these functions only prepare it.
+import type { FreezeSpec } from '@contract/spec';
 
 export interface LayerRow {
   name: string;

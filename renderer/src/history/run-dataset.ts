@@ -1,7 +1,7 @@
 // Which dataset spec and seed a run was trained and evaluated on, read from its
 // experiment's spec: the source run uses spec.source.dataset, target and baseline runs
 // spec.target.dataset. Needed to ask 'datasets.samples' for a run's misclassified images.
-import type { MethodArgs } from '../../../preload/contract';
+import type { MethodArgs } from '@contract';
 
 type DatasetSpec = MethodArgs<'datasets.samples'>['dataset'];
 

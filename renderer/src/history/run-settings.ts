@@ -1,7 +1,7 @@
 // A run's recorded settings as labelled rows in words ("Learning rate 0.001", "Early
 // stopping after 3 epochs without improvement"), so the run page never mixes labels with
 // raw keys and JSON. Unknown keys (from newer versions) still show, labelled from the key.
-import { MISSING } from './display-format';
+import { MISSING } from '../lib/format';
 
 export interface SettingRow {
   label: string;

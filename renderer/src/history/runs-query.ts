@@ -1,6 +1,6 @@
 // The runs list's state (filters, sort, page) and how it becomes a 'runs.list' query.
 // Filtering, sorting and paging all happen in SQL in the store; the page only says what.
-import type { MethodArgs } from '../../../preload/contract';
+import type { MethodArgs } from '@contract';
 
 type ListArgs = MethodArgs<'runs.list'>;
 export type RunSortKey = NonNullable<ListArgs['sort']>;

@@ -2,7 +2,7 @@
 // exposes `window.api`; in a browser (browser mode) the same contract is spoken over HTTP
 // and Server-Sent Events to the loopback server that served this page. Nothing else in
 // the renderer knows which.
-import type { ApiResponse, EventName, EventPayload, MethodArgs, MethodName, MethodResult, TransferLabApi } from '../../../preload/contract';
+import type { ApiResponse, EventName, EventPayload, MethodArgs, MethodName, MethodResult, TransferLabApi } from '@contract';
 import { createBrowserClient } from './browser-client';
 
 declare global {

@@ -1,7 +1,7 @@
 // The contract over HTTP for browser mode: calls are POST /api/<method> with the JSON
 // argument; events arrive on one EventSource (/api/events). The session token the server
 // printed in the URL (?token=…) is sent with every request.
-import type { ApiResponse, EventName, TransferLabApi } from '../../../preload/contract';
+import type { ApiResponse, EventName, TransferLabApi } from '@contract';
 
 export function createBrowserClient(location: Location): TransferLabApi {
   const token = new URLSearchParams(location.search).get('token') ?? sessionStorage.getItem('transfer-lab-token') ?? '';

@@ -1,7 +1,7 @@
 // The person's preferences, kept in this browser profile (localStorage): the colour theme,
 // applied to the whole app at once, and the backend new experiments start with. Both take
 // effect immediately; a bad stored value falls back to the default.
-import { backendNames } from '../../../preload/contract/spec';
+import { backendNames } from '@contract/spec';
 
 export const PREFERENCES_KEY = 'transfer-lab.preferences.v1';
 export const THEMES = ['system', 'light', 'dark'] as const;

@@ -1,5 +1,5 @@
 // How the Study page writes its numbers: points of gain with a sign, percentages, an estimate.
-import type { StudyCellReport } from '../../../preload/contract';
+import type { StudyCellReport } from '@contract';
 
 export function pointsText(x: number | null): string {
   return x === null ? '–' : `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}`;

@@ -2,8 +2,8 @@
 // this?" repeats the experiment over 5 seeds; "Which layers should I freeze?" tries every
 // frozen depth over 3 seeds. A source trained in the wizard is trained again per seed (its
 // settings are part of the experiment); a reused source run stays the same for every seed.
-import type { ExperimentSpecInput } from '../../../preload/contract/spec';
-import type { StudySpecInput } from '../../../preload/contract/study';
+import type { ExperimentSpecInput } from '@contract/spec';
+import type { StudySpecInput } from '@contract/study';
 import type { Draft } from '../wizard/draft';
 import { sourceSpec } from '../wizard/experiment-specs';
 

@@ -1,7 +1,7 @@
 // A study's report as chart series and as CSV: gain vs frozen depth with interval bars, and
 // accuracy vs target examples per class (transfer against scratch) with bands. Every point
 // knows its cells, so clicking it opens the runs behind it.
-import type { StudyCellReport, StudyReport } from '../../../preload/contract';
+import type { StudyCellReport, StudyReport } from '@contract';
 import { csvField } from '../compare/comparison-csv';
 
 export interface StudyPoint {

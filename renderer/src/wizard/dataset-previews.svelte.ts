@@ -1,7 +1,7 @@
 // Dataset previews ('datasets.preview'), kept for the session by dataset spec: the data
 // steps show them, and the model and transfer steps need their input shape and classes.
 import { call } from '../lib/api';
-import type { DatasetSpec } from '../../../preload/contract/spec';
+import type { DatasetSpec } from '@contract/spec';
 import type { DatasetPreviewInfo } from './report-types';
 
 export type PreviewState =

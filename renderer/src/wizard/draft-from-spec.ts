@@ -1,8 +1,8 @@
 // "Re-open in the wizard": turns a recorded experiment spec back into wizard choices.
 // Freezing by name ('through', 'all-but-head') needs the source model's layers, which
 // the Transfer step loads; until then it is kept as `pendingFreeze` and resolved there.
-import type { DatasetSpec, ExperimentSpecInput, FreezeSpec, TrainingSpec } from '../../../preload/contract/spec';
-import { experimentSpecSchema } from '../../../preload/contract/spec';
+import type { DatasetSpec, ExperimentSpecInput, FreezeSpec, TrainingSpec } from '@contract/spec';
+import { experimentSpecSchema } from '@contract/spec';
 import { defaultDataChoice, defaultDraft, type DataChoice, type Draft } from './draft';
 import type { Hyperparameters } from './hyperparameters';
 import { freezeThrough, headLayerName, type LayerRow } from '../components/layer-freeze';

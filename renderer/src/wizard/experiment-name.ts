@@ -1,7 +1,7 @@
 // The name an experiment gets from its choices, so a list read a month later says what
 // each one was: "Fashion folder (5 classes) → t10k IDX · small-cnn · 4 frozen". The wizard
 // keeps the name in step with the choices until the person types their own.
-import type { DataChoice, Draft } from './draft';
+import type { DataChoice, Draft } from './draft-shape';
 
 /** The last part of a path, without a trailing slash. */
 function baseName(path: string): string {

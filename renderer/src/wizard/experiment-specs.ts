@@ -1,7 +1,7 @@
 // The experiment specs the wizard starts: one that trains only the source model (step 3),
 // and one that fine-tunes that source run's model on the target with the from-scratch
 // baseline beside it (step 6). Both are plain data checked again by the core.
-import type { DatasetSpec, ExperimentSpecInput, ModelSpec, RegularizationSpec, TargetSpec } from '../../../preload/contract/spec';
+import type { DatasetSpec, ExperimentSpecInput, ModelSpec, RegularizationSpec, TargetSpec } from '@contract/spec';
 import type { DataChoice, Draft } from './draft';
 import { toTrainingSpec } from './hyperparameters';
 import { freezeSpecOf, headLayerName, type LayerRow } from '../components/layer-freeze';

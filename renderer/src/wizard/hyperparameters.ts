@@ -1,8 +1,8 @@
 // Training hyperparameters as the form edits them, their validation (messages shown next to
 // each control; Start stays disabled while any is present), and the spec's `training` they
-// become. The limits mirror the spec's schema (preload/contract/spec.ts), so a form that
+// become. The limits mirror the spec's schema (contract/spec.ts), so a form that
 // validates here is accepted by the core.
-import type { TrainingSpec } from '../../../preload/contract/spec';
+import type { TrainingSpec } from '@contract/spec';
 
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'adadelta'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];

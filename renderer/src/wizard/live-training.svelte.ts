@@ -83,9 +83,9 @@ export class LiveTraining {
         if (!run || e.experimentId !== experimentId) return;
         run.status = e.status;
         run.error = e.error ?? null;
+        // A run that starts says which backend it trains on.
+        if (e.backend) run.backend = e.backend;
         if (e.estimate) run.estimate = e.estimate;
-        // The backend is recorded when a run starts; fetch it then.
-        if (e.status === 'running' && !run.backend) void this.backfill();
       }),
       on('experiment-finished', (e) => {
         if (e.experimentId === experimentId) this.finished = e.status;

@@ -1,5 +1,5 @@
 // The contract's result types the wizard works with, named once.
-import type { MethodResult } from '../../../preload/contract';
+import type { MethodResult } from '@contract';
 
 export type ExperimentReportInfo = MethodResult<'experiments.get'>;
 export type RunReportInfo = ExperimentReportInfo['runs'][number];

@@ -1,7 +1,7 @@
 // Chart series of one training run (and its baseline) from live curves: per-step training
 // values, per-epoch training (solid) and validation (dashed) values; the baseline grey.
 import type { ChartSeries } from '../components/metric-series';
-import { duration } from '../components/format';
+import { duration } from '../lib/format';
 import type { RunCurves } from './live-training.svelte';
 
 type Metric = 'loss' | 'accuracy';

@@ -2,7 +2,7 @@
 // compared with the same model trained from scratch, on how many test images, with the 95 %
 // paired-bootstrap interval of that gain. When the interval contains 0 the difference is
 // within noise and no winner is named. Every figure says which split it comes from.
-import { count, percent, points } from '../components/format';
+import { count, percent, points } from '../lib/format';
 
 export interface TransferGainFigures {
   accuracyDelta: number;

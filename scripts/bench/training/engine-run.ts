@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createAppContext } from '../../../main/services/app-context';
-import type { ArchitectureName, BackendName, DatasetSpec, ModelSpec } from '../../../main/engine/spec';
+import type { ArchitectureName, BackendName, DatasetSpec, ModelSpec } from '@contract/spec';
 
 export async function engineSamplesPerSec(
   arch: ArchitectureName,

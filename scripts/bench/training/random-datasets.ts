@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRng } from '../../../main/engine/rng';
-import type { DatasetSpec } from '../../../main/engine/spec';
+import type { DatasetSpec } from '@contract/spec';
 
 export interface RandomDataset {
   spec: DatasetSpec;

@@ -2,8 +2,8 @@
 // categorical cross-entropy, trained by model.fit on random data of the same shape, in this
 // process and on the same backend. Samples/s per epoch from fit's own epoch callbacks.
 import * as tf from '@tensorflow/tfjs';
-import { buildModel } from '../../../main/engine/models';
-import type { ArchitectureName } from '../../../main/engine/spec';
+import { buildModel } from '../../../main/engine/model';
+import type { ArchitectureName } from '@contract/spec';
 import { randomSamples } from './random-datasets';
 
 export async function rawFitSamplesPerSec(

@@ -3,7 +3,7 @@
 // own RunsService — so the renderer code is tested on the shape the core really returns.
 import { createStore, type Store } from '../../../main/store';
 import { RunsService } from '../../../main/services/runs-service';
-import type { Comparison } from '../../../preload/contract';
+import type { Comparison } from '@contract';
 
 export interface ComparisonFixture {
   store: Store;

@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import type { Component } from 'svelte';
 import { createStoreTransport, type StoreTransport } from './store-transport';
-import { formatDateTime } from '../../../renderer/src/history/display-format';
+import { formatDateTime } from '../../../renderer/src/lib/format';
 
 let transport: StoreTransport;
 let RunsPage: Component;

@@ -1,7 +1,7 @@
 // The runs list's query building: what 'runs.list' and 'runs.exportCsv' are asked for, and
 // that the contract accepts it as the core's dispatch would.
 import { describe, expect, it } from 'vitest';
-import { runListQuerySchema } from '../../../preload/contract';
+import { runListQuerySchema } from '@contract';
 import {
   ariaSort, exportQuery, filterQuery, groupsByLineage, hasFilter, initialListState, listStateFromParams, listStateToParams, nextSort, pageQuery,
 } from '../../../renderer/src/history/runs-query';

@@ -3,7 +3,7 @@
 // same service calls the real handlers make (main/services/handlers.ts). Training and
 // models are not here: calls to them answer with an error. Every call is recorded so tests
 // can assert what the page asked for.
-import type { EventName, MethodName, TransferLabApi } from '../../../preload/contract';
+import type { EventName, MethodName, TransferLabApi } from '@contract';
 import { createStore, type Store } from '../../../main/store';
 import { RunsService } from '../../../main/services/runs-service';
 import { buildExperimentReport } from '../../../main/services/experiment-report';

@@ -1,7 +1,7 @@
 // The Study page's data: gain-by-depth series with interval bars, the learning curve (transfer
 // per freeze setting against scratch, with bands), the point → cells link, and the CSV.
 import { describe, expect, it } from 'vitest';
-import type { StudyCellReport, StudyReport } from '../../../preload/contract';
+import type { StudyCellReport, StudyReport } from '@contract';
 import { depthLabels, gainSeries, hasLearningCurve, learningCurveSeries, studyToCsv } from '../../../renderer/src/studies/study-series';
 
 function cell(key: string, freeze: StudyCellReport['freeze'], depth: number, perClass: number, gain: number, baseline: number): StudyCellReport {

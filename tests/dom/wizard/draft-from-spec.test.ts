@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { draftFromSpec, resolvePendingFreeze } from '../../../renderer/src/wizard/draft-from-spec';
 import { fineTuneSpec, sourceSpec } from '../../../renderer/src/wizard/experiment-specs';
-import { experimentSpecSchema } from '../../../preload/contract/spec';
+import { experimentSpecSchema } from '@contract/spec';
 
 const layers = ['conv1', 'pool1', 'flatten', 'dense1', 'head'].map((name) => ({ name, type: 'x', outputShape: [null, 1], params: 1, trainable: true }));
 

@@ -1,7 +1,7 @@
 // Placeholders of path fields show a path in the form of the core's OS (app.info's
 // platform): a Windows user is not shown /home/me/….
 import { describe, expect, it } from 'vitest';
-import type { TransferLabApi } from '../../../preload/contract';
+import type { TransferLabApi } from '@contract';
 
 // The core as the renderer sees it, answering app.info as a Windows machine would. Set
 // before the renderer's modules load: api.ts picks its transport when first imported.

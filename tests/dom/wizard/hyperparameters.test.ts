@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { batchSizeNote, defaultHyperparameters, toTrainingSpec, validateHyperparameters } from '../../../renderer/src/wizard/hyperparameters';
 import { defaultDraft } from '../../../renderer/src/wizard/draft';
-import type { TransferLabApi } from '../../../preload/contract';
+import type { TransferLabApi } from '@contract';
 
 describe('fine-tuning defaults and batch-size notes', () => {
   it('fine-tunes with a smaller learning rate than the source trains with, as the Transfer step advises', () => {

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseExperimentSpec, SpecError } from '../../../preload/contract/spec';
+import { parseExperimentSpec, SpecError } from '@contract/spec';
 import { createAppContext } from '../../../main/services/app-context';
 import { createHandlers } from '../../../main/services/handlers';
 import { dispatch } from '../../../main/services/dispatch';

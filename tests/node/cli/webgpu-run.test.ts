@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { probeWebgpuAdapter } from '../../../main/engine/webgpu';
+import { probeWebgpuAdapter } from '../../../main/engine/accel/webgpu';
 
 const adapter = await probeWebgpuAdapter();
 const available = adapter !== undefined || process.env.TRANSFER_LAB_REQUIRE_WEBGPU === '1';

@@ -1,11 +1,11 @@
-// Supervisor events reaching our windows as contract events, with run-step throttled per run.
+// The app's event stream reaching our windows as contract events (throttling: services/app-events.test.ts).
 // FakeSupervisorEvents stands in for the supervisor's subscribe(); FakeWebContents for
 // Electron's WebContents. Time is vitest's fake clock.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { events, ipcChannel } from '../../../preload/contract';
-import type { SupervisorEvent } from '../../../main/training/supervisor';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { events, ipcChannel, type ContractEvent } from '@contract';
 import { WindowRegistry } from '../../../main/electron/ipc';
-import { forwardStudyEvents, forwardSupervisorEvents } from '../../../main/electron/ipc-events';
+import { forwardEvents } from '../../../main/electron/ipc-events';
+import { AppEvents } from '../../../main/services/app-events';
 import type { StudyEvent } from '../../../main/services/studies/study-service';
 
 /** FakeWebContents: a test double for Electron's WebContents; records what it was sent. */
@@ -22,102 +22,61 @@ class FakeWebContents {
   }
 }
 
-/** FakeSupervisorEvents: a test double for the supervisor's event stream. */
-class FakeSupervisorEvents {
-  listeners = new Set<(e: SupervisorEvent) => void>();
-  subscribe(listener: (e: SupervisorEvent) => void) {
+/** FakeAppEvents: a test double for the app's event stream (services/app-events.ts). */
+class FakeAppEvents {
+  listeners = new Set<(e: ContractEvent) => void>();
+  subscribe(listener: (e: ContractEvent) => void) {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
-  emit(e: SupervisorEvent) {
+  emit(e: ContractEvent) {
     for (const l of this.listeners) l(e);
   }
 }
 
-const step = (runId: string, n: number): SupervisorEvent => ({
-  type: 'run-step',
-  experimentId: 'exp1',
-  runId,
-  progress: { epoch: 1, step: n, stepsPerEpoch: 1000, globalStep: n, loss: 1 / n, accuracy: 0.5, samplesPerSec: 100, etaMs: 1000 },
-});
-
-let source: FakeSupervisorEvents;
+let source: FakeAppEvents;
 let window: FakeWebContents;
 let stop: () => void;
 
 beforeEach(() => {
-  vi.useFakeTimers();
-  source = new FakeSupervisorEvents();
+  source = new FakeAppEvents();
   window = new FakeWebContents(1);
   const windows = new WindowRegistry();
   windows.add(window);
-  stop = forwardSupervisorEvents(source, windows);
+  stop = forwardEvents(source, windows);
 });
-afterEach(() => {
-  stop();
-  vi.useRealTimers();
-});
+afterEach(() => stop());
 
-describe('forwardSupervisorEvents', () => {
-  it('sends at most 10 run-step events per second per run, ending on the newest', () => {
-    for (let i = 1; i <= 500; i++) {
-      source.emit(step('runa', i));
-      source.emit(step('runb', i));
-      vi.advanceTimersByTime(2); // 500 steps per run over one second
-    }
-    vi.advanceTimersByTime(200);
-    const batchesOf = (runId: string) => window.sent.filter((m) => m.payload.runId === runId).map((m) => (m.payload.progress as { step: number }).step);
-    for (const runId of ['runa', 'runb']) {
-      const batches = batchesOf(runId);
-      expect(batches.length).toBeGreaterThanOrEqual(9);
-      expect(batches.length).toBeLessThanOrEqual(11);
-      expect(batches[0]).toBe(1);
-      expect(batches.at(-1)).toBe(500);
-      expect([...batches].sort((a, b) => a - b)).toEqual(batches);
-    }
-    // Every message is a contract event whose payload parses with the contract's schema.
-    for (const m of window.sent) expect(events[m.name as 'run-step'].safeParse(m.payload).success).toBe(true);
-  });
-
-  it('flushes a pending step before the run’s next status, so order is kept', () => {
-    source.emit(step('runa', 1));
-    source.emit(step('runa', 2)); // within the interval: held back
-    source.emit({ type: 'run-status', experimentId: 'exp1', runId: 'runa', status: 'completed' });
-    expect(window.sent.map((m) => [m.name, (m.payload.progress as { step?: number } | undefined)?.step ?? m.payload.status])).toEqual([
-      ['run-step', 1],
-      ['run-step', 2],
-      ['run-status', 'completed'],
-    ]);
-    vi.advanceTimersByTime(500);
-    expect(window.sent).toHaveLength(3);
-  });
-
+describe('forwardEvents', () => {
   it('delivers nothing to destroyed windows and stops when unsubscribed', () => {
     window.destroyed = true;
-    source.emit({ type: 'run-status', experimentId: 'exp1', runId: 'runa', status: 'running' });
+    source.emit({ name: 'run-status', payload: { experimentId: 'exp1', runId: 'runa', status: 'running' } });
     expect(window.sent).toEqual([]);
     window.destroyed = false;
     stop();
-    source.emit({ type: 'run-status', experimentId: 'exp1', runId: 'runa', status: 'running' });
+    source.emit({ name: 'run-status', payload: { experimentId: 'exp1', runId: 'runa', status: 'running' } });
     expect(window.sent).toEqual([]);
     expect(source.listeners.size).toBe(0);
   });
 });
 
-describe('forwardStudyEvents', () => {
-  it('sends a study\'s progress and end to live windows as contract events, until unsubscribed', () => {
+describe('study events', () => {
+  it('a study\'s progress and end reach live windows as contract events through the app\'s one event stream, until unsubscribed', () => {
     const listeners = new Set<(e: StudyEvent) => void>();
     const studies = { subscribe: (l: (e: StudyEvent) => void) => (listeners.add(l), () => listeners.delete(l)) };
+    const appEvents = new AppEvents();
+    appEvents.relay(studies);
     const windows = new WindowRegistry();
     const win = new FakeWebContents(2);
     windows.add(win);
-    const off = forwardStudyEvents(studies, windows);
+    const off = forwardEvents(appEvents, windows);
     const progress: StudyEvent = { name: 'study-progress', payload: { studyId: 's1', done: 1, failed: 0, running: 2, total: 6, cellsDone: 0, cells: 2, etaMs: 5000 } };
     for (const l of listeners) l(progress);
     for (const l of listeners) l({ name: 'study-finished', payload: { studyId: 's1', status: 'completed' } });
     expect(win.sent.map((m) => m.name)).toEqual(['study-progress', 'study-finished']);
     for (const m of win.sent) expect(events[m.name as 'study-progress'].safeParse(m.payload).success).toBe(true);
     off();
+    appEvents.close();
     expect(listeners.size).toBe(0);
   });
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ipcChannel } from '../../../preload/contract';
+import { ipcChannel } from '@contract';
 import { createAppContext, type AppContext } from '../../../main/services/app-context';
 import { createHandlers, type Handlers } from '../../../main/services/handlers';
 import { WindowRegistry, registerIpc, type IpcMainModule, type InvokeEvent, type SenderFrame } from '../../../main/electron/ipc';

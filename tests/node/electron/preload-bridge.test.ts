@@ -2,7 +2,7 @@
 // (test doubles standing in for Electron's contextBridge and ipcRenderer).
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EventEmitter } from 'node:events';
-import { ipcChannel, methods, type TransferLabApi } from '../../../preload/contract';
+import { ipcChannel, methods, type TransferLabApi } from '@contract';
 import { exposeApi, type BridgeIpcRenderer } from '../../../preload/bridge';
 
 /** FakeIpcRenderer: a test double for Electron's ipcRenderer; records invokes, emits events. */

@@ -1,8 +1,8 @@
 // Small learnable image data for engine tests: each class brightens its own band of rows, so
 // a few epochs on a few dozen samples visibly learn something, without a dataset loader.
-import { floatSamples } from '../../../main/engine/datasets/samples';
+import { floatSamples } from '../../../main/engine/data/datasets/samples';
 import * as tf from '@tensorflow/tfjs';
-import type { Split } from '../../../main/engine/datasets/dataset';
+import type { Split } from '../../../main/engine/data/datasets/dataset';
 import { createRng } from '../../../main/engine/rng';
 
 export function bandedSplit(count: number, shape: [number, number, number], numClasses: number, seed: number): Split {

@@ -4,11 +4,11 @@
 // fault stays recorded for the rest of the process.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
-import { probeWebgpuAdapter, raceWebgpuFault, webgpuFault } from '../../../main/engine/webgpu';
-import { buildModel } from '../../../main/engine/models';
-import { trainModel } from '../../../main/engine/train';
-import { trainingSchema } from '../../../preload/contract/spec';
+import { selectBackend } from '../../../main/engine/accel/backend';
+import { probeWebgpuAdapter, raceWebgpuFault, webgpuFault } from '../../../main/engine/accel/webgpu';
+import { buildModel } from '../../../main/engine/model';
+import { trainModel } from '../../../main/engine/training/train';
+import { trainingSchema } from '@contract/spec';
 import { bandedSplit } from './tiny-data';
 
 const available = (await probeWebgpuAdapter()) !== undefined || process.env.TRANSFER_LAB_REQUIRE_WEBGPU === '1';

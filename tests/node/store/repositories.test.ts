@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError, createStore } from '../../../main/store';
-import { shortId } from '../../../renderer/src/history/display-format';
+import { shortId } from '../../../renderer/src/lib/format';
 import type { Store } from '../../../main/store';
 import { removeTempFolders, tempFolder } from './temp-folder';
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppContext, type AppContext } from '../../../main/services/app-context';
-import { imageCacheFolder } from '../../../main/engine/datasets/image-cache';
+import { imageCacheFolder } from '../../../main/engine/data/datasets/image-cache';
 
 let dir: string;
 let app: AppContext | undefined;

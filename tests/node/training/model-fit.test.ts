@@ -1,8 +1,8 @@
 // Data and model fitted to each other before a phase (model-fit.ts), on real models.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
-import { buildModel, headUnits } from '../../../main/engine/models';
+import { selectBackend } from '../../../main/engine/accel/backend';
+import { buildModel, headUnits } from '../../../main/engine/model';
 import { decodeAtModelSize, fitHeadToClasses } from '../../../main/training/model-fit';
 
 beforeAll(async () => {

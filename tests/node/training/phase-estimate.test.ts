@@ -1,8 +1,8 @@
 // Phase estimates (phase-estimate.ts): the arithmetic from counts and a measured forward
 // time, and the calibration on a real model.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
-import { buildModel } from '../../../main/engine/models';
+import { selectBackend } from '../../../main/engine/accel/backend';
+import { buildModel } from '../../../main/engine/model';
 import { describeEstimate, estimatePhase, forwardMsPerSample } from '../../../main/training/phase-estimate';
 
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 // Small real experiments for tests: built-in shapes data, a few dozen images, seed-cnn.
-import type { ExperimentSpecInput } from '../../../main/engine/spec';
+import type { ExperimentSpecInput } from '@contract/spec';
 
 export function tinySpec(overrides: { sourceEpochs?: number; targetEpochs?: number; baseline?: boolean; perClass?: number } = {}): ExperimentSpecInput {
   return {

@@ -6,14 +6,14 @@
 // rasteriser. Skips without an adapter unless TRANSFER_LAB_REQUIRE_WEBGPU=1.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../main/engine/backend';
-import { probeWebgpuAdapter } from '../../../main/engine/webgpu';
-import { buildModel, resolveFrozenLayers, applyFreeze } from '../../../main/engine/models';
-import { classifierOnFeatures } from '../../../main/engine/downloads/pretrained';
-import { splitValidation, trainModel } from '../../../main/engine/train';
-import { trainingSchema } from '../../../preload/contract/spec';
+import { selectBackend } from '../../../main/engine/accel/backend';
+import { probeWebgpuAdapter } from '../../../main/engine/accel/webgpu';
+import { buildModel, resolveFrozenLayers, applyFreeze } from '../../../main/engine/model';
+import { classifierOnFeatures } from '../../../main/engine/data/downloads/pretrained';
+import { splitValidation, trainModel } from '../../../main/engine/training/train';
+import { trainingSchema } from '@contract/spec';
 import { bandedSplit } from '../engine/tiny-data';
-import { mobilenetLikeModel } from '../downloads/fixture-files';
+import { mobilenetLikeModel } from '../engine/data/downloads/fixture-files';
 
 const available = (await probeWebgpuAdapter()) !== undefined || process.env.TRANSFER_LAB_REQUIRE_WEBGPU === '1';
 const classes = 3;

@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { apiCall, rowCounts, startWebFixture, type WebFixture } from './web-fixture';
 import { tinySpec } from '../training/tiny-specs';
 import { EventStream } from '../../../main/web/event-stream';
-import type { ContractEvent } from '../../../main/services/contract-events';
+import { AppEvents } from '../../../main/services/app-events';
+import type { ContractEvent } from '@contract';
 
 interface Received {
   at: number;
@@ -122,7 +123,10 @@ describe('browser mode: real calls and events', () => {
 
 describe('event stream throttling', () => {
   it('sends at most one step per run per interval, keeps the last step and the order of events', async () => {
-    const stream = new EventStream(100);
+    // The app's one event stream throttles; browser mode's SSE carries what it delivers.
+    const appEvents = new AppEvents(100);
+    const stream = new EventStream();
+    appEvents.subscribe((event) => stream.publish(event));
     const server = http.createServer((_req, res) => stream.add(res, {}));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
@@ -136,11 +140,11 @@ describe('event stream throttling', () => {
       // 500 steps of run a and 500 of run b over ~0.5 s, then a's epoch.
       const startedAt = Date.now();
       for (let n = 1; n <= 500; n++) {
-        stream.publish(step('a', n));
-        stream.publish(step('b', n));
+        appEvents.publish(step('a', n));
+        appEvents.publish(step('b', n));
         if (n % 50 === 0) await new Promise((r) => setTimeout(r, 50));
       }
-      stream.publish({ name: 'run-epoch', payload: { experimentId: 'e', runId: 'a', metrics: { epoch: 1, loss: 1, accuracy: 0.5, durationMs: 1, samplesPerSec: 1 } } } as ContractEvent);
+      appEvents.publish({ name: 'run-epoch', payload: { experimentId: 'e', runId: 'a', metrics: { epoch: 1, loss: 1, accuracy: 0.5, durationMs: 1, samplesPerSec: 1 } } } as ContractEvent);
       await client.waitFor((e) => e.name === 'run-step' && e.payload.runId === 'b' && e.payload.progress.step === 500, 2000);
       await client.waitFor((e) => e.name === 'run-epoch', 2000);
       const elapsed = Date.now() - startedAt;
@@ -159,6 +163,7 @@ describe('event stream throttling', () => {
       expect(aNames.at(-1)).toBe('run-epoch');
       expect(aNames.at(-2)).toBe('run-step');
     } finally {
+      appEvents.close();
       stream.close();
       server.closeAllConnections();
       server.close();

@@ -3,7 +3,7 @@
 // Each payload is JSON text, parsed the way the server parses it, so "__proto__" arrives
 // as an own key (as an attacker's would) rather than setting a prototype.
 import { createRng } from '../../../main/engine/rng';
-import { methods, type MethodName } from '../../../preload/contract';
+import { methods, type MethodName } from '@contract';
 import { tinySpec } from '../training/tiny-specs';
 
 const ID = '0123456789abcdefghjkmnpqrs';

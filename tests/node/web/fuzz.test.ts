@@ -6,7 +6,7 @@ import { apiCall, rowCounts, startWebFixture, type WebFixture } from './web-fixt
 import { fuzzCases } from './fuzz-payloads';
 import { createHandlers } from '../../../main/services/handlers';
 import { dispatch } from '../../../main/services/dispatch';
-import { isMethodName, methods } from '../../../preload/contract';
+import { isMethodName, methods } from '@contract';
 
 let fx: WebFixture;
 beforeAll(async () => {

@@ -1,0 +1,70 @@
+// The datasets entry point: one call per spec, whatever the kind, returning the one
+// Dataset shape (dataset.ts). Loaders produce SourceData; finishDataset applies the options
+// every kind shares, so they behave the same everywhere.
+import path from 'node:path';
+import type { DatasetSpec } from '@contract/spec';
+import type { Dataset } from './dataset';
+import { loadBuiltinMnist } from './builtin-mnist';
+import { loadBuiltinShapes } from './builtin-shapes';
+import { loadCifar10Folder } from './cifar10';
+import { loadCsvFiles } from './csv';
+import { loadDownloadedDataset } from '../downloads/downloaded-dataset';
+import { finishDataset } from './finish-dataset';
+import { loadImageFolder } from './folder';
+import { describeIdx, loadIdxFiles } from './idx';
+import { previewOf, DEFAULT_PREVIEW_PER_CLASS, type DatasetPreview } from './preview';
+import type { LoadOptions, SourceData } from './source-data';
+
+export { DatasetError, type Dataset, type Split } from './dataset';
+export { conformDataset } from './conform';
+export { standardizeFeatures, applyFeatureScaling, type FeatureScaling } from './feature-scaling';
+export type { DatasetPreview, DatasetPreviewSample } from './preview';
+export type { LoadOptions, DatasetOptions } from './source-data';
+
+async function loadSource(spec: DatasetSpec, opts: LoadOptions): Promise<SourceData> {
+  const resolve = (p: string) => path.resolve(opts.baseFolder ?? process.cwd(), p);
+  switch (spec.kind) {
+    case 'builtin':
+      if (spec.name === 'mnist') return loadBuiltinMnist(opts.resourcesFolder, opts.onProgress);
+      opts.onProgress?.(0, 1);
+      try {
+        return loadBuiltinShapes(opts.seed, spec.imageSize);
+      } finally {
+        opts.onProgress?.(1, 1);
+      }
+    case 'idx':
+      return loadIdxFiles(
+        {
+          images: resolve(spec.images),
+          labels: resolve(spec.labels),
+          testImages: spec.testImages && resolve(spec.testImages),
+          testLabels: spec.testLabels && resolve(spec.testLabels),
+          classNames: spec.classNames,
+          description: describeIdx(spec.images),
+        },
+        opts.onProgress,
+      );
+    case 'cifar10':
+      return loadCifar10Folder(resolve(spec.path), opts.onProgress);
+    case 'folder':
+      return loadImageFolder(
+        resolve(spec.path),
+        { imageSize: spec.imageSize, channels: spec.channels, cacheFolder: opts.dataFolder, isCancelled: opts.isCancelled },
+        opts.onProgress,
+      );
+    case 'csv':
+      return loadCsvFiles(resolve(spec.path), spec.label, spec.testPath && resolve(spec.testPath));
+    case 'download':
+      return loadDownloadedDataset(spec.name, opts);
+  }
+}
+
+/** Loads a dataset spec into memory with its options applied; throws DatasetError on bad input. */
+export async function loadDataset(spec: DatasetSpec, opts: LoadOptions): Promise<Dataset> {
+  return finishDataset(await loadSource(spec, opts), spec, opts.seed);
+}
+
+/** Loads the dataset and summarises it for the UI: per-class counts and a few samples per class. */
+export async function previewDataset(spec: DatasetSpec, opts: LoadOptions & { perClass?: number }): Promise<DatasetPreview> {
+  return previewOf(await loadDataset(spec, opts), opts.perClass ?? DEFAULT_PREVIEW_PER_CLASS);
+}
