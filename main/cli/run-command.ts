@@ -8,6 +8,7 @@ import type { ExperimentSpecInput } from '@contract/spec';
 import { CallError, EXIT_CANCELLED, EXIT_CODES } from './user-error';
 import { followExperiment } from './follow-experiment';
 import { formatPercent, inert } from './format';
+import { transferGainLine } from './transfer-gain-text';
 
 export interface RunOptions {
   db?: string;
@@ -33,13 +34,7 @@ export async function runCommand(specFile: string, options: RunOptions): Promise
         process.stdout.write(`${run.role.padEnd(8)} ${run.id}  ${run.status.padEnd(9)}  ${acc}\n`);
         for (const warning of run.warnings) process.stdout.write(`${''.padEnd(8)} warning: ${inert(warning)}\n`);
       }
-      if (report.transferGain) {
-        const g = report.transferGain;
-        const sign = g.accuracyDelta >= 0 ? '+' : '−';
-        const points = Math.abs(g.accuracyDelta * 100).toFixed(1);
-        const reached = g.epochReachingBaseline === null ? 'never reached the baseline\'s final validation accuracy' : `reached the baseline's final validation accuracy at epoch ${g.epochReachingBaseline}`;
-        process.stdout.write(`transfer gain: ${sign}${points} points of test accuracy; ${reached}\n`);
-      }
+      if (report.transferGain) process.stdout.write(`${transferGainLine(report.transferGain)}\n`);
       process.stdout.write(`experiment ${started.experimentId} ${finished.status}${finished.error ? `: ${finished.error}` : ''}\n`);
     }
     return finished.status === 'completed' ? 0 : finished.status === 'cancelled' ? EXIT_CANCELLED : 1;

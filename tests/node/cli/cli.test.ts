@@ -69,6 +69,14 @@ describe('transfer-lab CLI', () => {
     fs.rmSync(otherHome, { recursive: true, force: true, maxRetries: 5 });
   });
 
+  it('prints the transfer gain with its interval, the test-set size and a verdict', async () => {
+    const spec = path.join(dir, 'spec-text.json');
+    fs.writeFileSync(spec, JSON.stringify(tinySpec({ baseline: true })));
+    const { code, stdout } = await cli(['run', spec]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^transfer gain: [+−]\d+\.\d points of test accuracy \(95 % interval [+−]\d+\.\d to [+−]\d+\.\d, \d+ test images\): (transfer helped|transfer hurt|within noise \(the interval contains 0\)); by (validation|training) accuracy, /m);
+  });
+
   it('answers bad input with one clear line and a non-zero exit', async () => {
     const missing = await cli(['run', path.join(dir, 'nope.json')]);
     expect(missing.code).toBe(2);
