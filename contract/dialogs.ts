@@ -17,4 +17,13 @@ export const dialogMethods = {
     args: z.object({ kind: z.enum(['csv', 'idx', 'spec', 'model']) }).strict(),
     result: dialogResult,
   },
+  /**
+   * Shows the data folder in the system's file manager (Settings' "Open"). Browser mode
+   * cannot open a window on the server's desktop: { opened: false, supported: false }.
+   * `problem` is the file manager's reason when it could not open the folder.
+   */
+  'dialogs.showDataFolder': {
+    args: z.object({}).strict(),
+    result: z.object({ opened: z.boolean(), supported: z.boolean(), problem: z.string().nullable() }),
+  },
 } as const;

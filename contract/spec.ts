@@ -140,6 +140,11 @@ export const experimentSpecSchema = z.object({
   name: z.string().min(1).max(200),
   seed: z.number().int().nonnegative().max(2 ** 31 - 1).default(42),
   backend: z.enum(backendNames).default('auto'),
+  /**
+   * Threads for training and inference on WebAssembly. Omit for the default: every core, up
+   * to 8 (or TRANSFER_LAB_TRAINING_THREADS). Results agree within float rounding whatever the count.
+   */
+  trainingThreads: z.number().int().min(1).max(64).optional(),
   source: sourceSchema,
   /** Omit to train only a source model. */
   target: targetSchema.optional(),

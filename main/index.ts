@@ -62,6 +62,7 @@ async function start(): Promise<void> {
     // Dialogs belong to the window that asked; there is only ever one.
     openFolder: async (purpose) => (mainWindow.current ? chooseFolder(dialog, mainWindow.current, purpose) : null),
     openFile: async (kind) => (mainWindow.current ? chooseFile(dialog, mainWindow.current, kind) : null),
+    showDataFolder: () => shell.openPath(ctx.dataFolder),
   });
   quitSequence.attach(ctx, registerIpc(ipcMain, handlers, windows), forwardEvents(ctx.events, windows));
   app.setAboutPanelOptions({ applicationName: 'Transfer Lab', applicationVersion: app.getVersion() });

@@ -75,7 +75,8 @@ export class ExperimentService {
       sourceModelDir: reused ? this.modelDir(reused) : undefined,
       dataFolder: this.ctx.dataFolder,
       appVersion: this.ctx.appVersion,
-      trainingThreads: options.trainingThreads,
+      // A study's planner shares the cores among its workers; otherwise the spec may ask.
+      trainingThreads: options.trainingThreads ?? spec.trainingThreads,
     };
     const running = this.ctx.supervisor.start(job);
     return { experimentId, runs: phases.map((p) => ({ id: p.runId, role: p.role })), done: running.done };
@@ -165,6 +166,7 @@ export class ExperimentService {
       dataFolder: this.ctx.dataFolder,
       appVersion: this.ctx.appVersion,
       continuation,
+      trainingThreads: spec.trainingThreads,
     };
     const running = supervisor.start(job);
     return { experimentId: run.experimentId, runs: [{ id: phase.runId, role: phase.role }], done: running.done };

@@ -18,6 +18,8 @@ export type Handlers = {
 export interface NativeDialogs {
   openFolder(purpose: 'dataset' | 'export'): Promise<string | null>;
   openFile(kind: 'csv' | 'idx' | 'spec' | 'model'): Promise<string | null>;
+  /** Opens the data folder in the file manager; resolves to '' or the reason it could not. */
+  showDataFolder(): Promise<string>;
 }
 
 export function createHandlers(app: AppContext, mode: 'electron' | 'browser' | 'cli', dialogs?: NativeDialogs): Handlers {
@@ -71,6 +73,11 @@ export function createHandlers(app: AppContext, mode: 'electron' | 'browser' | '
     'studies.delete': (a) => ({ deleted: app.studies.delete(a.studyId) }),
     'dialogs.openFolder': async (a) => (dialogs ? { path: await dialogs.openFolder(a.purpose), supported: true } : { path: null, supported: false }),
     'dialogs.openFile': async (a) => (dialogs ? { path: await dialogs.openFile(a.kind), supported: true } : { path: null, supported: false }),
+    'dialogs.showDataFolder': async () => {
+      if (!dialogs) return { opened: false, supported: false, problem: null };
+      const problem = await dialogs.showDataFolder();
+      return { opened: problem === '', supported: true, problem: problem === '' ? null : problem };
+    },
   } satisfies Handlers;
 }
 

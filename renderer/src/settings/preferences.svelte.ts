@@ -1,6 +1,6 @@
 // The person's preferences, kept in this browser profile (localStorage): the colour theme,
-// applied to the whole app at once, and the backend new experiments start with. Both take
-// effect immediately; a bad stored value falls back to the default.
+// applied to the whole app at once, and the backend and training threads new experiments
+// start with. They take effect immediately; a bad stored value falls back to the default.
 import { backendNames } from '@contract/spec';
 
 export const PREFERENCES_KEY = 'transfer-lab.preferences.v1';
@@ -11,15 +11,23 @@ export type BackendPreference = (typeof backendNames)[number];
 export interface Preferences {
   theme: Theme;
   backend: BackendPreference;
+  /** Training threads for new experiments; null: every core (the app's default). */
+  trainingThreads: number | null;
+}
+
+/** A whole number of threads from 1 to 64, or null. */
+function threadsOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 64 ? value : null;
 }
 
 export function parsePreferences(text: string | null): Preferences {
-  const fallback: Preferences = { theme: 'system', backend: 'auto' };
+  const fallback: Preferences = { theme: 'system', backend: 'auto', trainingThreads: null };
   try {
     const value = JSON.parse(text ?? '{}') as Partial<Record<keyof Preferences, unknown>>;
     return {
       theme: THEMES.includes(value.theme as Theme) ? (value.theme as Theme) : fallback.theme,
       backend: backendNames.includes(value.backend as BackendPreference) ? (value.backend as BackendPreference) : fallback.backend,
+      trainingThreads: threadsOrNull(value.trainingThreads),
     };
   } catch {
     return fallback;

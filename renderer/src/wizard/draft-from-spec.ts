@@ -53,6 +53,7 @@ export function draftFromSpec(input: ExperimentSpecInput | unknown): Draft | nul
   draft.name = spec.name;
   draft.seed = spec.seed;
   draft.backend = spec.backend;
+  draft.trainingThreads = spec.trainingThreads ?? null;
   if ('run' in spec.source) {
     draft.sourceMode = 'reuse';
     draft.reuseRunId = spec.source.run;

@@ -40,6 +40,8 @@ export interface Draft {
   nameEdited: boolean;
   seed: number;
   backend: (typeof backendNames)[number];
+  /** Training threads on WebAssembly (Settings); null: every core. Results do not depend on it. */
+  trainingThreads: number | null;
   /** 'train': steps 1–3 train a source model; 'reuse': an earlier source run's model. */
   sourceMode: 'train' | 'reuse';
   reuseRunId: string | null;

@@ -39,6 +39,11 @@ export function modelSpec(draft: Draft): ModelSpec {
   return { architecture: draft.model.architecture };
 }
 
+/** The spec asks for a number of training threads only when Settings chose one. */
+function threadsOf(draft: Draft): { trainingThreads?: number } {
+  return draft.trainingThreads === null ? {} : { trainingThreads: draft.trainingThreads };
+}
+
 export function sourceSpec(draft: Draft): ExperimentSpecInput {
   const dataset = datasetSpec(draft.sourceData);
   if (!dataset) throw new Error('the source dataset is not chosen yet');
@@ -46,6 +51,7 @@ export function sourceSpec(draft: Draft): ExperimentSpecInput {
     name: `${draft.name} · source`,
     seed: draft.seed,
     backend: draft.backend,
+    ...threadsOf(draft),
     source: { dataset, model: modelSpec(draft), training: toTrainingSpec(draft.sourceTraining) },
   };
 }
@@ -75,5 +81,5 @@ export function fineTuneSpec(draft: Draft, sourceLayers: readonly LayerRow[]): E
     regularization: regularizationSpec(draft.regularization),
     baseline: draft.baseline,
   };
-  return { name: draft.name, seed: draft.seed, backend: draft.backend, source: { run }, target };
+  return { name: draft.name, seed: draft.seed, backend: draft.backend, ...threadsOf(draft), source: { run }, target };
 }

@@ -11,10 +11,11 @@ import { canOpen, hasUnsavedChoices, stepStatuses, type DraftRunStatuses, type S
 import { takeWizardPrefill } from '../history/wizard-prefill';
 import { preferences } from '../settings/preferences.svelte';
 
-/** A blank draft with the backend chosen in Settings. */
+/** A blank draft with the backend and training threads chosen in Settings. */
 function blankDraft(): Draft {
   const draft = defaultDraft();
   draft.backend = preferences.value.backend;
+  draft.trainingThreads = preferences.value.trainingThreads;
   return draft;
 }
 

@@ -5,10 +5,13 @@ import { applyTheme, parsePreferences } from '../../../renderer/src/settings/pre
 
 describe('preferences', () => {
   it('reads stored preferences and falls back field by field', () => {
-    expect(parsePreferences('{"theme":"dark","backend":"wasm"}')).toEqual({ theme: 'dark', backend: 'wasm' });
-    expect(parsePreferences('{"theme":"purple","backend":"wasm"}')).toEqual({ theme: 'system', backend: 'wasm' });
-    expect(parsePreferences('not json')).toEqual({ theme: 'system', backend: 'auto' });
-    expect(parsePreferences(null)).toEqual({ theme: 'system', backend: 'auto' });
+    expect(parsePreferences('{"theme":"dark","backend":"wasm","trainingThreads":2}')).toEqual({ theme: 'dark', backend: 'wasm', trainingThreads: 2 });
+    expect(parsePreferences('{"theme":"purple","backend":"wasm"}')).toEqual({ theme: 'system', backend: 'wasm', trainingThreads: null });
+    expect(parsePreferences('not json')).toEqual({ theme: 'system', backend: 'auto', trainingThreads: null });
+    expect(parsePreferences(null)).toEqual({ theme: 'system', backend: 'auto', trainingThreads: null });
+    for (const bad of ['0', '2.5', '65', '"4"']) {
+      expect(parsePreferences(`{"trainingThreads":${bad}}`).trainingThreads).toBeNull();
+    }
   });
 
   it('applies a chosen theme to the root, and "system" leaves it to the media query', () => {

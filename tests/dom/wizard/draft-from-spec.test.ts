@@ -21,6 +21,20 @@ describe('draftFromSpec', () => {
     const rebuilt = experimentSpecSchema.parse(sourceSpec(draft));
     expect(rebuilt.source).toEqual(spec.source);
     expect(rebuilt.seed).toBe(9);
+    expect(rebuilt.trainingThreads).toBeUndefined();
+  });
+
+  it('carries the training threads Settings chose into both specs, and back', () => {
+    const spec = experimentSpecSchema.parse({
+      name: 'digits on one thread',
+      trainingThreads: 1,
+      source: { dataset: { kind: 'builtin', name: 'mnist' }, model: { architecture: 'seed-cnn' } },
+    });
+    const draft = draftFromSpec(spec)!;
+    expect(draft.trainingThreads).toBe(1);
+    expect(experimentSpecSchema.parse(sourceSpec(draft)).trainingThreads).toBe(1);
+    const fineTune = fineTuneSpec({ ...draft, sourceRunId: 'abc123', targetData: draft.sourceData }, layers);
+    expect(experimentSpecSchema.parse(fineTune).trainingThreads).toBe(1);
   });
 
   it('keeps the target settings, and resolves a freeze rule once the layers are known', () => {

@@ -190,3 +190,23 @@ describe('dispatch refuses bad calls and writes nothing', () => {
     expect('error' in response && response.error.message).toMatch(/source/);
   });
 });
+
+describe("Settings' Open for the data folder", () => {
+  it('browser mode says it cannot open a window on the server’s desktop', async () => {
+    expect(await ok('dialogs.showDataFolder', {})).toEqual({ opened: false, supported: false, problem: null });
+  });
+
+  it('the desktop app opens the data folder through its shell (a fake shell: no Electron binary here)', async () => {
+    const opened: string[] = [];
+    let problem = '';
+    const shell = { showDataFolder: async () => (opened.push(app.dataFolder), problem), openFolder: async () => null, openFile: async () => null };
+    const desktop = createHandlers(app, 'electron', shell);
+    const first = await dispatch(desktop, 'dialogs.showDataFolder', {});
+    expect(first).toEqual({ result: { opened: true, supported: true, problem: null } });
+    expect(opened).toEqual([app.dataFolder]);
+    problem = 'Failed to open path';
+    const second = await dispatch(desktop, 'dialogs.showDataFolder', {});
+    expect(second).toEqual({ result: { opened: false, supported: true, problem: 'Failed to open path' } });
+    expect(methods['dialogs.showDataFolder'].result.safeParse('result' in second ? second.result : null).success).toBe(true);
+  });
+});

@@ -84,6 +84,20 @@ describe('supervisor with forked workers', () => {
     expect(report.transferGain?.accuracyDelta).toBeCloseTo(target.evaluation!.accuracy - baseline.evaluation!.accuracy, 10);
   });
 
+  it("trains on the number of threads the spec asks for (Settings' training threads)", async () => {
+    app = createAppContext({ databaseFile: path.join(dir, 'db.sqlite') });
+    const notesOf = async (trainingThreads: number) => {
+      const { target: _target, ...sourceOnly } = tinySpec();
+      const started = app.experiments.start({ ...sourceOnly, trainingThreads });
+      expect((await started.done).status).toBe('completed');
+      const [source] = app.experiments.report(started.experimentId).runs;
+      return (app.store.runs.get(source.id)?.environment?.notes ?? []) as string[];
+    };
+    expect((await notesOf(1)).some((n) => n.startsWith('training on one thread'))).toBe(true);
+    expect((await notesOf(2)).some((n) => n.startsWith('data-parallel training over 2 threads'))).toBe(true);
+    expect(() => app.experiments.start({ ...tinySpec(), trainingThreads: 0 })).toThrow(/trainingThreads/);
+  });
+
   it('reuses the model of an earlier source run', async () => {
     app = createAppContext({ databaseFile: path.join(dir, 'db.sqlite') });
     const first = app.experiments.start(tinySpec());

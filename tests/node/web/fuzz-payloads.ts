@@ -45,6 +45,7 @@ export const validArgs: Record<MethodName, Record<string, unknown>> = {
   'studies.delete': { studyId: ID },
   'dialogs.openFolder': { purpose: 'dataset' },
   'dialogs.openFile': { kind: 'csv' },
+  'dialogs.showDataFolder': {},
 };
 
 /** Arguments that are well-formed but whose required keys are all absent (null: none required). */
