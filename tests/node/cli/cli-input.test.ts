@@ -1,7 +1,7 @@
 // The CLI against files and histories a clumsy user or an attacker hands it: spec files from
 // Windows editors, folders, hostile run bundles, odd stored values, and a reader that hangs up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,17 +11,12 @@ import { runsToCsv } from '../../../main/services/runs-csv';
 import { createAppContext } from '../../../main/services/app-context';
 import { createHandlers } from '../../../main/services/handlers';
 import { dispatch } from '../../../main/services/dispatch';
+import { CLI_BIN, runCli } from './run-cli';
 
-const bin = path.resolve('bin/transfer-lab.js');
+const bin = CLI_BIN;
 let dir: string;
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, TRANSFER_LAB_HOME: dir }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[]) => runCli(dir, args);
 
 /** A small valid run bundle, as another Transfer Lab exports it. */
 function bundle(run: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {

@@ -2,22 +2,17 @@
 // read as interrupted on the next command, and resume must finish it with every epoch recorded
 // exactly once across the two runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { CLI_BIN, runCli } from './run-cli';
 
-const bin = path.resolve('bin/transfer-lab.js');
+const bin = CLI_BIN;
 let dir: string;
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, TRANSFER_LAB_HOME: dir }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[]) => runCli(dir, args);
 
 /** Alive and not a zombie waiting for a parent that will never reap it (pid 1 in a container may not). */
 function isRunning(pid: number): boolean {

@@ -2,23 +2,16 @@
 // freeze layer the model lacks, an unknown source run): one rule for the CLI, exit 2 with one
 // line saying what failed; the attempt stays recorded. And skipped files are reported.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeFile, writeSolidImage } from '../../fixtures/dataset-files';
 import { tinySpec } from '../training/tiny-specs';
+import { runCli } from './run-cli';
 
-const bin = path.resolve('bin/transfer-lab.js');
 let dir: string;
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, TRANSFER_LAB_HOME: dir }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[]) => runCli(dir, args);
 
 function spec(name: string, content: unknown): string {
   const file = path.join(dir, `${name}.json`);

@@ -2,23 +2,18 @@
 // SQLite. A 2-depth × 3-seed study on the built-in shapes end to end; then a study killed with
 // SIGKILL mid-way reads interrupted and `study resume` runs only what had not finished.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { tinySpec } from '../training/tiny-specs';
+import { CLI_BIN, runCli } from './run-cli';
 
-const bin = path.resolve('bin/transfer-lab.js');
+const bin = CLI_BIN;
 let dir: string;
 
-function cli(args: string[], home = dir): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, TRANSFER_LAB_HOME: home }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[], home = dir) => runCli(home, args);
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-study-'));

@@ -3,12 +3,12 @@
 // train-more from the checkpoint. Every run records the adapter it ran on. Tiny data (lavapipe
 // is a CPU rasteriser); skips without an adapter unless TRANSFER_LAB_REQUIRE_WEBGPU=1.
 import Database from 'better-sqlite3';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { probeWebgpuAdapter } from '../../../main/engine/accel/webgpu';
+import { runCli } from './run-cli';
 
 const adapter = await probeWebgpuAdapter();
 const available = adapter !== undefined || process.env.TRANSFER_LAB_REQUIRE_WEBGPU === '1';
@@ -17,13 +17,7 @@ describe.skipIf(!available)('an experiment on backend "webgpu" (CLI, worker proc
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-webgpu-run-'));
   afterAll(() => fs.rmSync(home, { recursive: true, force: true, maxRetries: 5 }));
 
-  function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      execFile(process.execPath, [path.resolve('bin/transfer-lab.js'), ...args], { env: { ...process.env, TRANSFER_LAB_HOME: home }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-      });
-    });
-  }
+  const cli = (args: string[]) => runCli(home, args);
 
   function environments(): { id: string; role: string; environment: Record<string, unknown> }[] {
     const db = new Database(path.join(home, 'transfer-lab.sqlite'), { readonly: true });
