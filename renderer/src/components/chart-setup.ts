@@ -18,3 +18,27 @@ export function registerLineChart(): typeof Chart {
   registered = true;
   return Chart;
 }
+
+/** A CSS custom property of the page's root (the theme), or `fallback` when it is unset. */
+export function cssVar(name: string, fallback: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+}
+
+/**
+ * Canvas text cannot use CSS variables: copies the theme's muted text and grid colours into
+ * a chart's options (call again whenever the theme changes, then `chart.update()`).
+ */
+export function applyChartTheme(chart: { options: { color?: unknown; scales?: object; plugins?: { title?: { color?: unknown }; legend?: { labels?: { color?: unknown } } } } }): void {
+  const muted = cssVar('--muted', '#6b6b70');
+  const grid = cssVar('--border', 'rgba(127,127,127,0.25)');
+  const o = chart.options;
+  o.color = muted;
+  for (const scale of Object.values(o.scales ?? {})) {
+    const s = scale as { title?: { color?: string }; ticks?: { color?: string }; grid?: { color?: string } };
+    if (s.title) s.title.color = muted;
+    if (s.ticks) s.ticks.color = muted;
+    if (s.grid) s.grid.color = grid;
+  }
+  if (o.plugins?.title) o.plugins.title.color = muted;
+  if (o.plugins?.legend?.labels) o.plugins.legend.labels.color = muted;
+}
