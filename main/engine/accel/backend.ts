@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { registerWasmTrainingKernels } from './kernels';
+import { registerCpuKernelFixes, registerWasmTrainingKernels } from './kernels';
 import { machineInfo, type MachineInfo } from '../machine';
 import { describeAdapterLine, loadWebgpu, WebgpuUnavailable, type GpuAdapterRecord } from './webgpu';
 
@@ -67,7 +67,7 @@ const candidates: Candidate[] = [
   { preference: 'webgpu', tfjsName: 'webgpu', load: loadWebgpuCandidate },
   { preference: 'tensorflow', tfjsName: 'tensorflow', load: () => importOptional('@tensorflow/tfjs-node') },
   { preference: 'wasm', tfjsName: 'wasm', load: loadWasm },
-  { preference: 'cpu', tfjsName: 'cpu', load: async () => undefined },
+  { preference: 'cpu', tfjsName: 'cpu', load: async () => void registerCpuKernelFixes() },
 ];
 
 const autoOrder: BackendPreference[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
@@ -139,6 +139,7 @@ function describeChoice(candidate: Candidate, requested: BackendPreference, skip
   if (candidate.preference === 'cpu') {
     choice.threads = 1;
     choice.notes.push('the cpu backend is plain JavaScript: expect training to be slow');
+    choice.notes.push('kernels this app fixes for cpu: Transform (augmentation)');
   }
   return choice;
 }

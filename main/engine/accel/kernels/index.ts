@@ -15,6 +15,7 @@ import { maxPoolGradWasmConfig } from './max-pool-grad-wasm';
 import { isSumWrapper, sumWasmConfig } from './sum-wasm';
 import { tileWasmConfig } from './tile-wasm';
 import { unsortedSegmentSumWasmConfig } from './unsorted-segment-sum-wasm';
+import { isTransformCpuWrapper, transformCpuConfig } from './transform-cpu';
 
 /** Kernels the wasm package does not have; a future version that ships one keeps its own. */
 export const missingWasmKernels: readonly KernelConfig[] = [
@@ -67,4 +68,18 @@ export function registerWasmTrainingKernels(): string[] {
     inEffect.push(name);
   }
   return inEffect;
+}
+
+/**
+ * Fixes for kernels tfjs-backend-cpu ships wrong (Transform: only the first image of a batch
+ * is transformed). Idempotent. Returns the names of the kernels wrapped for 'cpu'.
+ */
+export function registerCpuKernelFixes(): string[] {
+  const original = getKernel('Transform', 'cpu');
+  if (original == null) return [];
+  if (!isTransformCpuWrapper(original)) {
+    unregisterKernel('Transform', 'cpu');
+    registerKernel(transformCpuConfig(original));
+  }
+  return ['Transform'];
 }
