@@ -116,9 +116,11 @@ function preparePhase(ctx: PhaseContext, input: PhaseInput): PreparedPhase {
   });
   if (cachePlan.note) notes.push(cachePlan.note);
   const overlapped = input.overlapped;
-  if (cachePlan.cached && overlapped?.model === model && overlapped.cutLayer === cachePlan.cutLayer && overlapped.chunks.length > 0) {
+  if (cachePlan.cached && overlapped?.model === model && overlapped.cutLayer === cachePlan.cutLayer) {
+    // Its first chunk may not have run yet (the threads start while the images decode).
     const first = overlapped.chunks[0];
-    notes.push(`feature pass overlapped with decoding the images: it started with ${first.decoded} of ${first.total} decoded`);
+    const progress = first ? `; its first chunk ran with ${first.decoded} of ${first.total} images decoded` : '';
+    notes.push(`feature pass overlapped with decoding: it started with the image cache's build${progress}`);
   }
   const penalty = input.regularization ? createPenalty(model, input.regularization.spec, input.regularization) : undefined;
   if (penalty) notes.push(penalty.description);
