@@ -125,6 +125,9 @@ export function startOverlappedFeatures(
         await pool.run(pickSamples(rows.samples, needed.subarray(i, end)), {
           isCancelled: settings.isCancelled,
           into: (start, values) => stores[0].write(offset + start, values),
+          // While images still decode, this thread keeps the decoders fed (a batch computed
+          // here would hold up every decoder waiting to write its row and start the next).
+          useThisThread: decoded >= rows.samples.count,
         });
         i = end;
       }
