@@ -107,6 +107,9 @@ export function startOverlappedFeatures(
     createPredictPool(prefix, settings.inputShape, { threads: settings.threads, backend: tf.getBackend(), threadFile: settings.threadFile, batchSize: settings.batchSize });
   let threads = 1;
   let filledIn = 0;
+  // Set by dispose(): a pass nobody will use (the load failed, the phase cut elsewhere) stops.
+  let stopped = false;
+  const isCancelled = () => stopped || settings.isCancelled();
 
   const pass = (async () => {
     const pool = await newPool();
@@ -123,7 +126,7 @@ export function startOverlappedFeatures(
         chunks.push({ first: needed[i], last: needed[end - 1], rows: end - i, decoded, total: rows.samples.count });
         const offset = i;
         await pool.run(pickSamples(rows.samples, needed.subarray(i, end)), {
-          isCancelled: settings.isCancelled,
+          isCancelled,
           into: (start, values) => stores[0].write(offset + start, values),
           // While images still decode, this thread keeps the decoders fed (a batch computed
           // here would hold up every decoder waiting to write its row and start the next).
@@ -193,6 +196,7 @@ export function startOverlappedFeatures(
     duringLoadMs: () => Math.max(0, Math.min(loadEndedAt ?? performance.now(), finishedAt ?? performance.now()) - startedAt),
     features,
     dispose: async () => {
+      stopped = true;
       await pass.catch(() => {});
       for (const store of stores) store.dispose();
     },
