@@ -1,7 +1,8 @@
 // A target run on an image folder with a cold cache, through the real supervisor and a forked
 // worker: the frozen prefix's feature pass starts while the folder decodes, the run says so
 // in its notes and records how much of the pass ran during loading; a second run on the warm
-// cache does what it did before (no overlap, the pass after loading).
+// cache does what it did before (no overlap, the pass after loading); training the run more
+// after its cache was deleted overlaps again.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppContext, type AppContext } from '../../../main/services/app-context';
 import { runTimings } from '../../../main/services/phase-timings';
+import { imageCacheFolder } from '../../../main/engine/data/datasets/image-cache';
 import type { ExperimentSpecInput } from '@contract/spec';
 
 let dir: string;
@@ -57,14 +59,17 @@ function spec(): ExperimentSpecInput {
 describe('a target run on a cold image folder', () => {
   it('runs the feature pass while the folder decodes, and as before on the warm cache', async () => {
     app = createAppContext({ databaseFile: path.join(dir, 'db.sqlite') });
+    const recorded = (runId: string) => {
+      const stored = app!.store.runs.get(runId)!;
+      expect(stored.status).toBe('completed');
+      return { id: runId, notes: (stored.environment?.notes ?? []) as string[], timings: runTimings(stored)! };
+    };
     const targetOf = async () => {
       const started = app!.experiments.start(spec());
       expect((await started.done).status).toBe('completed');
       const target = app!.experiments.report(started.experimentId).runs.find((r) => r.role === 'target')!;
-      expect(target.status).toBe('completed');
       expect(target.evaluation?.accuracy).toBeGreaterThanOrEqual(0);
-      const stored = app!.store.runs.get(target.id)!;
-      return { notes: (stored.environment?.notes ?? []) as string[], timings: runTimings(stored)! };
+      return recorded(target.id);
     };
     const cold = await targetOf();
     expect(cold.notes.some((n) => n.startsWith('frozen-feature cache: conv1..pool1'))).toBe(true);
@@ -78,5 +83,14 @@ describe('a target run on a cold image folder', () => {
     expect(warm.notes.some((n) => n.includes('overlapped'))).toBe(false);
     expect(warm.timings.featuresMs).toBeGreaterThan(0);
     expect(warm.timings.featuresDuringLoadMs).toBeUndefined();
-  }, 180_000);
+
+    // Train more after the cache was deleted: the continuation decodes again, overlapped too.
+    fs.rmSync(imageCacheFolder(app.dataFolder), { recursive: true, force: true });
+    const more = await app.experiments.trainMore(warm.id, 1);
+    expect((await more.done).status).toBe('completed');
+    const continued = recorded(more.runs[0].id);
+    expect(continued.notes.some((n) => n.startsWith('continued (train more) from run'))).toBe(true);
+    expect(continued.notes.some((n) => n.startsWith('feature pass overlapped with decoding'))).toBe(true);
+    expect(continued.timings.featuresDuringLoadMs).toBeGreaterThan(0);
+  }, 240_000);
 });

@@ -229,5 +229,38 @@ describe('feature pass overlapped with decoding', () => {
     await pass.dispose();
     expect(fs.readdirSync(imageCacheFolder(cacheFolder))).toEqual([]);
   }, 120_000);
-});
 
+  it('a pass released before it is used stops, and the build goes on to a complete cache', async () => {
+    const setup = frozenModel();
+    const cacheFolder = path.join(temp.dir, 'data-release');
+    let overlapped: OverlappedFeatures | null = null;
+    let split: { x: Samples; y: Int32Array; ids: string[] } | undefined;
+    let released: Promise<void> | undefined;
+    const cache = await openImageCache({
+      root: photos,
+      images,
+      shape,
+      cacheFolder,
+      concurrency: 2,
+      decode: async (file, s) => {
+        // Released (say, the load failed or the phase cut elsewhere) once its first chunk runs.
+        if (overlapped && overlapped.chunks.length > 0) released ??= overlapped.dispose();
+        await new Promise((r) => setTimeout(r, 10));
+        return decodeImageFile(file, s);
+      },
+      onBuilding: (rows) => {
+        split = { x: pickSamples(rows.samples, Array.from({ length: IMAGES }, (_, k) => k)), y: labels(IMAGES), ids: ids(IMAGES) };
+        overlapped = startOverlappedFeatures({ dataset: { train: split } as unknown as Dataset, rows }, setup.model, setup.plan.cutLayer, settings());
+      },
+    });
+    expect(cache.built).toBe(true);
+    expect(cache.samples.count).toBe(IMAGES);
+    const pass = overlapped as OverlappedFeatures | null;
+    if (!pass || !split || !released) throw new Error('the pass did not start or was not released');
+    await released;
+    // The pass stopped within its first chunks (64 rows each at 2 threads × 4 batches of 8), not at the end.
+    expect(pass.chunks.length).toBeLessThanOrEqual(2);
+    expect(pass.chunks.at(-1)!.last).toBeLessThan(IMAGES - 1);
+    await expect(pass.features(split)).rejects.toBeInstanceOf(CancelledError);
+  }, 60_000);
+});
