@@ -103,6 +103,8 @@ export function startOverlappedFeatures(
   let loadEndedAt: number | null = null;
   const chunks: OverlapChunk[] = [];
   const stores: FeatureStore[] = [createFeatureStore(needed.length, featureSize)];
+  // Always on the phase's threads: unlike the pass after loading, a small set does not pay
+  // for starting them, since they start while the images decode.
   const newPool = (): Promise<PredictPool> =>
     createPredictPool(prefix, settings.inputShape, { threads: settings.threads, backend: tf.getBackend(), threadFile: settings.threadFile, batchSize: settings.batchSize });
   let threads = 1;
