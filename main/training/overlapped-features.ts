@@ -114,10 +114,11 @@ export function startOverlappedFeatures(
   const isCancelled = () => stopped || settings.isCancelled();
 
   const pass = (async () => {
-    const pool = await newPool();
-    threads = pool.threads;
-    const chunkRows = pool.threads * CHUNK_BATCHES_PER_THREAD * (settings.batchSize ?? 32);
+    let pool: PredictPool | undefined;
     try {
+      pool = await newPool();
+      threads = pool.threads;
+      const chunkRows = pool.threads * CHUNK_BATCHES_PER_THREAD * (settings.batchSize ?? 32);
       for (let i = 0; i < needed.length; ) {
         // Wait for a chunk's worth of rows, then take every covered row already written.
         const want = Math.min(needed.length, i + chunkRows);
@@ -138,7 +139,7 @@ export function startOverlappedFeatures(
       }
     } finally {
       rows.close();
-      await pool.close();
+      await pool?.close();
       finishedAt = performance.now();
     }
   })();
@@ -164,7 +165,7 @@ export function startOverlappedFeatures(
       stores.push(store);
       const pool = await newPool();
       try {
-        await pool.run(pickSamples(split.x, missing), { isCancelled: settings.isCancelled, into: store.write });
+        await pool.run(pickSamples(split.x, missing), { isCancelled, into: store.write });
       } finally {
         await pool.close();
       }

@@ -231,9 +231,15 @@ function buildingRows(file: string, temporary: string, dataAt: number, size: num
     closeOnCollect.unregister(samples);
     fs.closeSync(fd);
   };
-  return { file, samples, ready: (end) => progress.ready(end), close, get decoded() {
-    return progress.prefix;
-  } };
+  return {
+    file,
+    samples,
+    get decoded() {
+      return progress.prefix;
+    },
+    ready: (end) => progress.ready(end),
+    close,
+  };
 }
 
 /** Decodes every image into a temporary file, then renames it into place. */
