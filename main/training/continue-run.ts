@@ -14,8 +14,25 @@ import type { RegularizationSpec } from '@contract/spec';
 import type { Continuation } from './protocol';
 import { trainPhase, type PhaseContext, type PhaseInput } from './train-phase';
 import { architectureOf, baselineRegularization, loadOptions } from './phase-settings';
+import { overlapWhileDecoding, type OverlappedFeatures } from './overlapped-features';
+import { trainingThreads } from './training-threads';
+import { isAugmentationOn } from '../engine/data/augmentation';
 
 export async function continueRun(ctx: PhaseContext, continuation: Continuation): Promise<void> {
+  let overlapped: (() => OverlappedFeatures | undefined) | undefined;
+  try {
+    await continueFromCheckpoint(ctx, continuation, (started) => (overlapped = started));
+  } finally {
+    // Used and released by the phase; released here when loading or the phase stopped first.
+    await overlapped?.()?.dispose();
+  }
+}
+
+async function continueFromCheckpoint(
+  ctx: PhaseContext,
+  continuation: Continuation,
+  onOverlap: (started: () => OverlappedFeatures | undefined) => void,
+): Promise<void> {
   const { job } = ctx;
   const spec = job.spec;
   if (job.phases.length !== 1) throw new Error(`a continuation job has exactly one run, got ${job.phases.length}`);
@@ -33,7 +50,18 @@ export async function continueRun(ctx: PhaseContext, continuation: Continuation)
   } else {
     const target = spec.target;
     if (!target) throw new Error(`the experiment's spec has no target, so its ${plan.role} run cannot be continued`);
-    const data = conformDataset(await loadDataset(decodeAtModelSize(target.dataset, inputShape).spec, loadOptions(job, ctx.report, ctx.isCancelled)), inputShape);
+    // A target run caches its frozen features: their pass starts while a cold folder decodes.
+    const overlap =
+      plan.role === 'target'
+        ? overlapWhileDecoding(
+            () => ({ model, frozenLayers: resolveFrozenLayers(model, target.freeze), augmentationOn: isAugmentationOn(target.training.augmentation) }),
+            { inputShape, threads: job.trainingThreads ?? trainingThreads(), isCancelled: ctx.isCancelled },
+          )
+        : undefined;
+    if (overlap) onOverlap(overlap.started);
+    const loaded = await loadDataset(decodeAtModelSize(target.dataset, inputShape).spec, { ...loadOptions(job, ctx.report, ctx.isCancelled), onBuildingDataset: overlap?.onBuildingDataset });
+    overlap?.started()?.loadFinished();
+    const data = conformDataset(loaded, inputShape);
     if (plan.role === 'target') {
       const frozen = resolveFrozenLayers(model, target.freeze);
       applyFreeze(model, frozen);
@@ -43,6 +71,7 @@ export async function continueRun(ctx: PhaseContext, continuation: Continuation)
         training: target.training,
         frozenLayers: frozen,
         regularization: await targetRegularization(target.regularization, target.head, continuation),
+        overlapped: overlap?.started(),
       };
     } else {
       input = { data, datasetSpec: target.dataset, training: target.training, frozenLayers: [], regularization: { spec: baselineRegularization(target.regularization) } };

@@ -100,6 +100,11 @@ export interface PhaseTimings {
   loadMs: number;
   /** The frozen prefix's one pass over the data, when its features were cached. */
   featuresMs?: number;
+  /**
+   * How much of featuresMs ran while the data loaded: on a cold image cache the pass starts
+   * as the images decode (training/overlapped-features.ts), so that part is in loadMs too.
+   */
+  featuresDuringLoadMs?: number;
   trainMs?: number;
   /** The test-set evaluation. */
   evaluateMs?: number;

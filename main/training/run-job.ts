@@ -14,6 +14,9 @@ import type { EnvironmentInfo, Job, PhasePlan } from './protocol';
 import { trainPhase, type PhaseContext, type PhaseOutcome, type Report } from './train-phase';
 import { continueRun } from './continue-run';
 import { architectureOf, baselineModel, baselineRegularization, loadOptions } from './phase-settings';
+import { overlapWhileDecoding } from './overlapped-features';
+import { trainingThreads } from './training-threads';
+import { isAugmentationOn } from '../engine/data/augmentation';
 
 export type { Report } from './train-phase';
 
@@ -67,11 +70,51 @@ async function runPhases(job: Job, report: Report, isCancelled: () => boolean): 
   const target = spec.target;
   const inputShape = sourceModel.inputs[0].shape.slice(1) as number[];
   const targetSpec = decodeAtModelSize(target.dataset, inputShape);
+  // The transferred model depends only on the class count: made once, when the classes are
+  // known (by the feature pass that starts while the images decode, or after loading).
+  let made: { numClasses: number; model: tf.LayersModel } | undefined;
+  const transfer = (numClasses: number): tf.LayersModel => {
+    if (made?.numClasses !== numClasses) made = { numClasses, model: transferModel(sourceModel, { numClasses, head: target.head, seed: spec.seed }) };
+    return made.model;
+  };
+  const overlap = overlapWhileDecoding(
+    (dataset) => {
+      if (!targetPhase) return null;
+      const model = transfer(dataset.classNames.length);
+      return { model, frozenLayers: resolveFrozenLayers(model, target.freeze), augmentationOn: isAugmentationOn(target.training.augmentation) };
+    },
+    { inputShape, threads: job.trainingThreads ?? trainingThreads(), isCancelled },
+  );
+  try {
+    await transferPhases(ctx, { target, inputShape, targetSpec, transfer, overlap });
+  } finally {
+    await overlap.started()?.dispose();
+  }
+}
+
+/** The target phase (fine-tuning the transferred model) and the from-scratch baseline. */
+async function transferPhases(
+  ctx: PhaseContext,
+  setup: {
+    target: NonNullable<ExperimentSpec['target']>;
+    inputShape: number[];
+    targetSpec: ReturnType<typeof decodeAtModelSize>;
+    transfer: (numClasses: number) => tf.LayersModel;
+    overlap: ReturnType<typeof overlapWhileDecoding>;
+  },
+): Promise<void> {
+  const { job, report, isCancelled } = ctx;
+  const spec = job.spec;
+  const { target, inputShape, targetSpec, overlap } = setup;
+  const phase = (role: PhasePlan['role']) => job.phases.find((p) => p.role === role);
+  const targetPhase = phase('target');
   const loadStart = performance.now();
-  const targetData = conformDataset(await loadDataset(targetSpec.spec, loadOptions(job, report, isCancelled)), inputShape);
+  const loaded = await loadDataset(targetSpec.spec, { ...loadOptions(job, report, isCancelled), onBuildingDataset: overlap.onBuildingDataset });
+  overlap.started()?.loadFinished();
+  const targetData = conformDataset(loaded, inputShape);
   const loadMs = performance.now() - loadStart;
 
-  const transferred = transferModel(sourceModel, { numClasses: targetData.classNames.length, head: target.head, seed: spec.seed });
+  const transferred = setup.transfer(targetData.classNames.length);
   // L2-SP pulls toward the weights as they are right after transfer, before any fine-tuning.
   const sourceSnapshot = target.regularization.kind === 'l2-sp' ? await readWeightsSnapshot(transferred) : undefined;
   // A study's baseline job trains only the baseline (its transfer runs are experiments of their own).
@@ -89,6 +132,7 @@ async function runPhases(job: Job, report: Report, isCancelled: () => boolean): 
       regularization: { spec: target.regularization, source: sourceSnapshot, newLayers: target.head === 'replace' ? ['head'] : [] },
       loadMs,
       notes: targetSpec.note ? [targetSpec.note] : [],
+      overlapped: overlap.started(),
     });
     if (targetOutcome.cancelled) return;
   }

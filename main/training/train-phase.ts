@@ -10,6 +10,7 @@ import { evaluateProbabilities } from '../engine/training/evaluate';
 import { saveModel, splitAtLayer } from '../engine/model';
 import { planFeatureCache } from '../engine/training/feature-cache';
 import { streamFrozenFeatures, streamEvaluation } from './phase-inference';
+import type { OverlappedFeatures } from './overlapped-features';
 import { CancelledError } from '../engine/data/datasets/image-cache';
 import { FEATURES_IN_MEMORY_BYTES } from '../engine/data/datasets/feature-store';
 import { createPenalty, type PenaltyContext } from '../engine/training/regularization';
@@ -58,6 +59,8 @@ export interface PhaseInput {
   loadMs?: number;
   /** Facts about how data and model were fitted to each other, for the run's notes. */
   notes?: string[];
+  /** The frozen prefix's feature pass, started while the data decoded (used when the phase's cut matches). */
+  overlapped?: OverlappedFeatures;
 }
 
 export async function trainPhase(ctx: PhaseContext, plan: PhasePlan, input: PhaseInput): Promise<PhaseOutcome> {
@@ -112,6 +115,13 @@ function preparePhase(ctx: PhaseContext, input: PhaseInput): PreparedPhase {
     validationCount: validation?.y.length ?? 0,
   });
   if (cachePlan.note) notes.push(cachePlan.note);
+  const overlapped = input.overlapped;
+  if (cachePlan.cached && overlapped?.model === model && overlapped.cutLayer === cachePlan.cutLayer) {
+    // Its first chunk may not have run yet (the threads start while the images decode).
+    const first = overlapped.chunks[0];
+    const progress = first ? `; its first chunk ran with ${first.decoded} of ${first.total} images decoded` : '';
+    notes.push(`feature pass overlapped with decoding: it started with the image cache's build${progress}`);
+  }
   const penalty = input.regularization ? createPenalty(model, input.regularization.spec, input.regularization) : undefined;
   if (penalty) notes.push(penalty.description);
   const augment = createAugmenter(training.augmentation);
@@ -192,11 +202,15 @@ async function trainEpochs(ctx: PhaseContext, plan: PhasePlan, input: PhaseInput
   // With a cache, the layers above the cut train on precomputed features; they share the
   // full model's weights, so `model` is what gets checkpointed, evaluated and saved.
   let cached;
+  // The pass that started while the images decoded serves only the same model cut at the same layer.
+  const overlapped = input.overlapped;
+  const early = cachePlan.cached && overlapped?.model === input.model && overlapped.cutLayer === cachePlan.cutLayer ? overlapped : undefined;
   try {
     if (cachePlan.cached && split) {
-      const featuresStart = performance.now();
-      cached = await streamFrozenFeatures(split, cachePlan.featureShape, { train, validation }, data.inputShape, prepared.threads, ctx.isCancelled);
+      const featuresStart = early?.startedAt ?? performance.now();
+      cached = await streamFrozenFeatures(split, cachePlan.featureShape, { train, validation }, data.inputShape, prepared.threads, ctx.isCancelled, early);
       timings.featuresMs = Math.round(performance.now() - featuresStart);
+      if (early) timings.featuresDuringLoadMs = Math.round(early.duringLoadMs());
       timings.inferenceThreads = cached.threads;
     }
     const trainStart = performance.now();
@@ -206,6 +220,7 @@ async function trainEpochs(ctx: PhaseContext, plan: PhasePlan, input: PhaseInput
   } finally {
     penalty?.dispose();
     cached?.dispose();
+    if (overlapped !== early) await overlapped?.dispose();
   }
 }
 

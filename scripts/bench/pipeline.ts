@@ -1,8 +1,9 @@
 // Pipeline benchmark (issue 18): a frozen MobileNet v1 0.25 and a new head on folders of
 // photo-like 224 × 224 JPEGs, the app's engine against PyTorch doing the same job, in one run.
-//   npm run bench -- pipeline [--sizes 1000,4000,12000] [--epochs 5] [--dir /tmp/…] [--no-torch] [--out results.json]
+//   npm run bench -- pipeline [--sizes 1000,4000,12000] [--epochs 5] [--dir /tmp/…] [--no-torch] [--sequential] [--out results.json]
 // For each size, in a fresh process each: the app (decode into the image cache from cold,
-// the frozen prefix's feature pass on every core, 5 head epochs on the features, test
+// the frozen prefix's feature pass on every core, overlapped with the decoding as in a run
+// (--sequential: also the app with the pass after decoding, for comparison), 5 head epochs on the features, test
 // evaluation: the path a run's worker takes) and scripts/bench/pytorch_pipeline.py
 // (torchvision ImageFolder + DataLoader, 2 threads, 2 loader workers). Reported: peak memory
 // (maximum resident set; PyTorch's loader workers separately), load time, feature-pass
@@ -20,6 +21,7 @@ import { planFeatureCache } from '../../main/engine/training/feature-cache';
 import { trainModel } from '../../main/engine/training/train';
 import { evaluateProbabilities } from '../../main/engine/training/evaluate';
 import { streamEvaluation, streamFrozenFeatures } from '../../main/training/phase-inference';
+import { overlapWhileDecoding } from '../../main/training/overlapped-features';
 import { trainingThreads } from '../../main/training/training-threads';
 import { argValue } from './shared/bench-args';
 import { makePhotoFolder } from './pipeline/photo-folders';
@@ -32,6 +34,8 @@ interface Measured {
   images: number;
   loadMs: number;
   featuresMs: number;
+  /** The part of featuresMs that ran while the folder decoded (the overlapped pass). */
+  featuresDuringLoadMs?: number;
   featureImagesPerSec: number;
   trainMs: number;
   evaluateMs: number;
@@ -42,22 +46,40 @@ interface Measured {
   wallMs?: number;
 }
 
-/** The app's side, in its own process: what a target run's worker does, timed phase by phase. */
-async function runApp(folder: string, modelDir: string, cacheDir: string): Promise<Measured> {
+/**
+ * The app's side, in its own process: what a target run's worker does, timed phase by phase.
+ * With `overlap` (the default), the feature pass starts while the folder decodes, as in a run.
+ */
+async function runApp(folder: string, modelDir: string, cacheDir: string, overlap: boolean): Promise<Measured> {
   await selectBackend('wasm');
   const started = performance.now();
-  const ds = await loadDataset({ kind: 'folder', path: folder, imageSize: [224, 224], channels: 3 }, { seed: 1, dataFolder: cacheDir });
-  const loaded = performance.now();
   const source = await loadModel(modelDir);
-  const model = transferModel(source, { numClasses: ds.classNames.length, head: 'replace', seed: 1 });
+  const threads = trainingThreads();
+  let transferred: tf.LayersModel | undefined;
+  const transfer = (numClasses: number) => (transferred ??= transferModel(source, { numClasses, head: 'replace', seed: 1 }));
+  const early = overlap
+    ? overlapWhileDecoding(
+        (dataset) => {
+          const model = transfer(dataset.classNames.length);
+          return { model, frozenLayers: resolveFrozenLayers(model, 'all-but-head'), augmentationOn: false };
+        },
+        { inputShape: [224, 224, 3], threads, isCancelled: () => false },
+      )
+    : undefined;
+  const ds = await loadDataset({ kind: 'folder', path: folder, imageSize: [224, 224], channels: 3 }, { seed: 1, dataFolder: cacheDir, onBuildingDataset: early?.onBuildingDataset });
+  const loaded = performance.now();
+  const pass = early?.started();
+  pass?.loadFinished();
+  const model = transfer(ds.classNames.length);
   const frozen = resolveFrozenLayers(model, 'all-but-head');
   applyFreeze(model, frozen);
   const plan = planFeatureCache(model, frozen, { augmentationOn: false, trainCount: ds.train.y.length, validationCount: 0 });
   if (!plan.cached) throw new Error(`the feature cache is off: ${plan.note}`);
-  const threads = trainingThreads();
+  if (overlap && !pass) throw new Error('the feature pass did not start while the folder decoded (was the cache warm?)');
   const split = splitAtLayer(model, plan.cutLayer);
-  const cached = await streamFrozenFeatures(split, plan.featureShape, { train: ds.train }, ds.inputShape, threads, () => false);
+  const cached = await streamFrozenFeatures(split, plan.featureShape, { train: ds.train }, ds.inputShape, threads, () => false, pass);
   const featured = performance.now();
+  const featuresFrom = pass?.startedAt ?? loaded;
   await trainModel(cached.rest, { train: cached.train }, { epochs, batchSize: 32, optimizer: 'adam', learningRate: 0.001, validationSplit: 0 }, {
     seed: 1,
     inputShape: plan.featureShape,
@@ -72,9 +94,10 @@ async function runApp(folder: string, modelDir: string, cacheDir: string): Promi
   return {
     images,
     loadMs: loaded - started,
-    featuresMs: featured - loaded,
+    featuresMs: featured - featuresFrom,
+    featuresDuringLoadMs: pass ? pass.duringLoadMs() : undefined,
     // Like PyTorch's figure: every image (train and test) through the frozen part, per second.
-    featureImagesPerSec: images / ((featured - loaded + (done - trained)) / 1000),
+    featureImagesPerSec: images / ((featured - featuresFrom + (done - trained)) / 1000),
     trainMs: trained - featured,
     evaluateMs: done - trained,
     totalMs: done - started,
@@ -98,35 +121,48 @@ const fmt = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 async function main(): Promise<void> {
   const childFolder = argValue('--child-app');
   if (childFolder) {
-    const result = await runApp(childFolder, argValue('--model')!, argValue('--cache')!);
+    const result = await runApp(childFolder, argValue('--model')!, argValue('--cache')!, !process.argv.includes('--no-overlap'));
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
   const sizes = (argValue('--sizes') ?? '1000,4000,12000').split(',').map(Number);
   const dir = argValue('--dir') ?? path.join(os.tmpdir(), 'transfer-lab-bench-pipeline');
   const torch = !process.argv.includes('--no-torch');
+  // Also run the app with the feature pass after decoding (as before the overlap), from cold too.
+  const compareSequential = process.argv.includes('--sequential');
   const outFile = argValue('--out');
   fs.mkdirSync(dir, { recursive: true });
   await selectBackend('wasm');
   const modelDir = path.join(dir, 'mobilenet-v1-0.25');
   if (!fs.existsSync(path.join(modelDir, 'model.json'))) await saveModel(mobilenetV1Quarter(5, 1), modelDir);
   console.log(`pipeline bench: ${os.cpus().length} cores (${os.cpus()[0]?.model}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  const rows: { size: number; app: Measured; torch?: Measured; loadAverage: number[] }[] = [];
+  const rows: { size: number; app: Measured; appSequential?: Measured; torch?: Measured; loadAverage: number[] }[] = [];
   for (const size of sizes) {
     const folder = path.join(dir, `photos-${size}`);
     const made = await makePhotoFolder(folder, size);
     if (made > 0) console.log(`made ${size} JPEGs in ${fmt(made)}`);
     const cacheDir = path.join(dir, `cache-${size}`);
-    fs.rmSync(cacheDir, { recursive: true, force: true }); // from cold: every image decoded
-    const app = child([process.execPath, __filename, '--child-app', folder, '--model', modelDir, '--cache', cacheDir, '--epochs', String(epochs)]);
+    const runApp = (overlap: boolean) => {
+      fs.rmSync(cacheDir, { recursive: true, force: true }); // from cold: every image decoded
+      return child([process.execPath, __filename, '--child-app', folder, '--model', modelDir, '--cache', cacheDir, '--epochs', String(epochs), ...(overlap ? [] : ['--no-overlap'])]);
+    };
+    const app = runApp(true);
+    const sequential = compareSequential ? runApp(false) : undefined;
     const reference = torch ? child([PYTHON, path.join(__dirname, '..', '..', 'scripts', 'bench', 'pytorch_pipeline.py'), '--folder', folder, '--epochs', String(epochs)]) : undefined;
     const loadAverage = os.loadavg();
-    rows.push({ size, app, torch: reference, loadAverage });
-    for (const [who, m] of [['app', app], ['pytorch', reference]] as const) {
+    rows.push({ size, app, appSequential: sequential, torch: reference, loadAverage });
+    for (const [who, m] of [['app', app], ['app seq', sequential], ['pytorch', reference]] as const) {
       if (!m) continue;
+      const during = m.featuresDuringLoadMs !== undefined ? `, ${fmt(m.featuresDuringLoadMs)} of it while loading` : '';
       console.log(
         `${String(size).padStart(6)} ${who.padEnd(8)} wall ${fmt(m.wallMs!)}  peak ${(m.maxRssMb / 1024).toFixed(2)} GB${m.loaderMaxRssMb ? ` (+ loader ${(m.loaderMaxRssMb / 1024).toFixed(2)} GB)` : ''}` +
-          `  load ${fmt(m.loadMs)}  features ${fmt(m.featuresMs)} (all images ${m.featureImagesPerSec.toFixed(0)} img/s)  train ${fmt(m.trainMs)}  eval ${fmt(m.evaluateMs)}  acc ${(m.accuracy * 100).toFixed(1)} %`,
+          `  load ${fmt(m.loadMs)}  features ${fmt(m.featuresMs)} (all images ${m.featureImagesPerSec.toFixed(0)} img/s${during})  train ${fmt(m.trainMs)}  eval ${fmt(m.evaluateMs)}  acc ${(m.accuracy * 100).toFixed(1)} %`,
+      );
+    }
+    if (sequential) {
+      const untilTrained = (m: Measured) => m.loadMs + m.featuresMs - (m.featuresDuringLoadMs ?? 0);
+      console.log(
+        `        overlapped / sequential: wall ${(app.wallMs! / sequential.wallMs!).toFixed(2)}, load + feature pass ${(untilTrained(app) / untilTrained(sequential)).toFixed(2)}`,
       );
     }
     console.log(`        load average now ${loadAverage.map((l) => l.toFixed(1)).join(' ')}`);

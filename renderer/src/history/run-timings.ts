@@ -24,11 +24,18 @@ export function timingRows(environment: unknown): TimingRow[] {
   const onThreads = threads && threads > 1 ? `${threads} threads` : undefined;
   const rows: TimingRow[] = [{ label: 'Loading data', ms: load, detail: load === 0 ? 'reused from the previous run' : undefined }];
   const features = finite(t.featuresMs);
-  if (features !== undefined) rows.push({ label: 'Feature pass', ms: features, detail: onThreads });
+  // A feature pass that started while the images decoded (a cold image folder): that part of
+  // it is also in the loading time, so the total counts it once.
+  const during = finite(t.featuresDuringLoadMs);
+  const overlap = features !== undefined && during !== undefined && during > 0 && during <= features && during <= load ? during : 0;
+  if (features !== undefined) {
+    const detail = [onThreads, overlap > 0 ? `${formatMs(overlap)} of it while loading` : undefined].filter(Boolean).join('; ');
+    rows.push({ label: 'Feature pass', ms: features, detail: detail || undefined });
+  }
   const train = finite(t.trainMs);
   if (train !== undefined) rows.push({ label: 'Training', ms: train });
   const evaluate = finite(t.evaluateMs);
   if (evaluate !== undefined) rows.push({ label: 'Evaluation', ms: evaluate });
-  rows.push({ label: 'Total', ms: rows.reduce((sum, r) => sum + r.ms, 0) });
+  rows.push({ label: 'Total', ms: rows.reduce((sum, r) => sum + r.ms, 0) - overlap });
   return rows;
 }

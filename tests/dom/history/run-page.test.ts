@@ -53,6 +53,20 @@ describe('RunPage', () => {
     expect(value('Total')).toBe('14.7 s');
   });
 
+  it('shows how much of an overlapped feature pass ran while loading, counted once in the total', async () => {
+    const { ids, store } = fixture;
+    const run = store.runs.require(ids.target);
+    store.runs.update(ids.target, {
+      environment: { ...(run.environment ?? { backend: 'wasm' }), timings: { loadMs: 10_000, featuresMs: 12_000, featuresDuringLoadMs: 9_500, trainMs: 3000, evaluateMs: 1000, inferenceThreads: 2 } },
+    });
+    render(RunPage, { runId: ids.target });
+    await screen.findByRole('heading', { name: 'Time' });
+    const value = (label: string) => screen.getByText(label, { selector: 'dt' }).nextElementSibling?.textContent;
+    expect(value('Loading data')).toBe('10.0 s');
+    expect(value('Feature pass')).toBe('12.0 s (2 threads; 9.5 s of it while loading)');
+    expect(value('Total')).toBe('16.5 s');
+  });
+
   it('renames the run', async () => {
     const { ids, store } = fixture;
     render(RunPage, { runId: ids.target });

@@ -10,6 +10,15 @@ describe('show: phase timings', () => {
     expect(describeTimings(baseline!)).toBe('load 0 (data of the previous run reused) · training 2 min 5 s · evaluation 900 ms · total 2 min 6 s');
   });
 
+  it('says how much of an overlapped feature pass ran during loading, and counts that time once in the total', () => {
+    const t = runTimings({ environment: { backend: 'wasm', timings: { loadMs: 10_000, featuresMs: 12_000, featuresDuringLoadMs: 9_500, trainMs: 3000, evaluateMs: 1000, inferenceThreads: 2 } } });
+    expect(t!.featuresDuringLoadMs).toBe(9_500);
+    expect(describeTimings(t!)).toBe('load 10.0 s · feature pass 12.0 s (2 threads; 9.5 s of it while loading) · training 3.0 s · evaluation 1.0 s · total 16.5 s');
+    // A value that cannot be a part of the pass is ignored.
+    const odd = runTimings({ environment: { backend: 'wasm', timings: { loadMs: 100, featuresMs: 50, featuresDuringLoadMs: 80 } } });
+    expect(odd!.featuresDuringLoadMs).toBeUndefined();
+  });
+
   it('ignores runs without timings or with values that are not durations', () => {
     expect(runTimings({ environment: null })).toBeNull();
     expect(runTimings({ environment: { backend: 'wasm' } })).toBeNull();

@@ -30,6 +30,12 @@ export interface PredictRun {
   /** Where outputs go, rows start.. at a time; run() then returns an empty array. */
   into?: (start: number, values: Float32Array) => void;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * False: this thread computes nothing and only hands batches to the worker threads, so it
+   * stays free for other work (driving the image decoders while a feature pass overlaps
+   * them). Ignored when there are no worker threads.
+   */
+  useThisThread?: boolean;
 }
 
 export interface PredictPool {
@@ -166,7 +172,8 @@ export async function createPredictPool(model: tf.LayersModel, inputShape: numbe
         y.dispose();
       }
     };
-    await Promise.all([...workers.map(drive), local()]);
+    const here = progress.useThisThread !== false || workers.length === 0;
+    await Promise.all([...workers.map(drive), ...(here ? [local()] : [])]);
     if (cancelled && done < count) throw new CancelledError('cancelled while running the model over the data');
     return out;
   };

@@ -22,8 +22,8 @@ import sharp from 'sharp';
 import { DatasetError } from './dataset';
 import { compareClassNames, normalizeClassName } from './class-names';
 import type { SourceData, SourceSplit } from './source-data';
-import { defaultCacheFolder, openImageCache } from './image-cache';
-import { pickSamples } from './samples';
+import { defaultCacheFolder, openImageCache, type BuildingRows } from './image-cache';
+import { pickSamples, type Samples } from './samples';
 
 export const MAX_DEFAULT_IMAGE_SIDE = 64;
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif', '.bmp']);
@@ -157,6 +157,18 @@ export interface ImageFolderOptions {
   cacheFolder?: string;
   /** Polled while decoding; true stops loading (CancelledError) and leaves no cache behind. */
   isCancelled?: () => boolean;
+  /**
+   * Called when the cache is built now (a cold cache), before decoding starts: the folder as
+   * it will load if every image decodes, its rows readable as they are written.
+   */
+  onBuilding?: (building: BuildingFolder) => void;
+}
+
+/** A folder whose cache is being built (ImageFolderOptions.onBuilding). */
+export interface BuildingFolder {
+  /** Every image counted as decodable; the loaded folder drops those that fail. */
+  source: SourceData;
+  rows: BuildingRows;
 }
 
 /**
@@ -171,6 +183,23 @@ export async function loadImageFolder(
   const layout = await describeLayout(root);
   const all = [...layout.train, ...(layout.test ?? [])];
   const shape = await chooseGeometry(all, options.imageSize, options.channels);
+  const description = `image folder ${path.basename(path.resolve(root))}`;
+  const sourceData = (samples: Samples, ok: Uint8Array, warnings: string[]): SourceData => {
+    const toSplit = (start: number, count: number): SourceSplit => {
+      const kept: number[] = [];
+      for (let i = start; i < start + count; i++) if (ok[i]) kept.push(i);
+      return { values: pickSamples(samples, kept), labels: Int32Array.from(kept, (i) => all[i].label), id: (k) => all[kept[k]].id };
+    };
+    return {
+      description,
+      classNames: layout.classNames,
+      shape: [...shape],
+      train: toSplit(0, layout.train.length),
+      test: layout.test ? toSplit(layout.train.length, layout.test.length) : undefined,
+      warnings,
+    };
+  };
+  const onBuilding = options.onBuilding;
   const cache = await openImageCache({
     root,
     images: all,
@@ -179,6 +208,7 @@ export async function loadImageFolder(
     decode: decodeImageFile,
     onProgress,
     isCancelled: options.isCancelled,
+    onBuilding: onBuilding && ((rows) => onBuilding({ source: sourceData(rows.samples, new Uint8Array(all.length).fill(1), []), rows })),
   });
   const ok = Uint8Array.from(cache.failed, (f) => (f === null ? 1 : 0));
   const failures: string[] = [];
@@ -198,18 +228,5 @@ export async function loadImageFolder(
   if (layout.ignored.length > 0) {
     warnings.push(`ignored ${someFiles(layout.ignored.sort(), 'file')} that ${layout.ignored.length === 1 ? 'is' : 'are'} not an image (${[...IMAGE_EXTENSIONS].join(', ')})`);
   }
-
-  const toSplit = (start: number, count: number): SourceSplit => {
-    const kept: number[] = [];
-    for (let i = start; i < start + count; i++) if (ok[i]) kept.push(i);
-    return { values: pickSamples(cache.samples, kept), labels: Int32Array.from(kept, (i) => all[i].label), id: (k) => all[kept[k]].id };
-  };
-  return {
-    description: `image folder ${path.basename(path.resolve(root))}`,
-    classNames: layout.classNames,
-    shape: [...shape],
-    train: toSplit(0, layout.train.length),
-    test: layout.test ? toSplit(layout.train.length, layout.test.length) : undefined,
-    warnings,
-  };
+  return sourceData(cache.samples, ok, warnings);
 }

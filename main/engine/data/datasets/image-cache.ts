@@ -12,6 +12,15 @@
 // cancelled or crashed build is never read. At open, the length, the header and the crc32 of
 // up to CHECKED_ROWS rows spread over the file are checked; a damaged cache is rebuilt.
 // Caches whose folder no longer exists are deleted whenever a cache is opened.
+//
+// While a cache is built its rows can be read as they are written (BuildingRows, given to
+// onBuilding), so the frozen prefix's feature pass can run while the rest still decodes.
+// Images are handed to the decoders in row order and finish out of order; `ready(end)`
+// waits for the contiguous prefix 0..end-1. The rows are read through a read handle of
+// their own on the temporary file: the build closes and renames its handle when done, and
+// on every OS an open file can be read after it is renamed (Node opens files on Windows with
+// FILE_SHARE_DELETE). A reader never turns the temporary file into a cache: only the build's
+// own rename does, so the rule above holds.
 import { createHash } from 'node:crypto';
 import fs, { promises as fsp } from 'node:fs';
 import os from 'node:os';
@@ -44,6 +53,22 @@ export interface ImageCacheOptions {
   isCancelled?: () => boolean;
   /** Images decoded at once (default: twice the cores, at least 4). */
   concurrency?: number;
+  /** Called once, before the first image is decoded, when the cache is built now (not when reused). */
+  onBuilding?: (rows: BuildingRows) => void;
+}
+
+/** The rows of a cache being built, readable as they are written. */
+export interface BuildingRows {
+  /** The cache file it becomes: the rows' origin (samples.ts `origin`). */
+  file: string;
+  /** Every row; read only rows below an `end` whose `ready(end)` has resolved. */
+  samples: Samples;
+  /** The rows 0..decoded-1 are written (rows finish out of order: this is the contiguous prefix). */
+  readonly decoded: number;
+  /** Resolves once rows 0..end-1 are written; rejects when the build stops first (cancel, error). */
+  ready(end: number): Promise<void>;
+  /** Closes the read handle (also closed when the samples are collected). */
+  close(): void;
 }
 
 export interface ImageCache {
@@ -152,7 +177,7 @@ function openExisting(file: string, key: string, size: number): { fd: number; he
 const closeOnCollect = new FinalizationRegistry<number>((fd) => fs.close(fd, () => {}));
 
 /** Rows of the cache file, read on demand and scaled to [0, 1]. */
-function fileSamples(fd: number, dataAt: number, count: number, size: number): Samples {
+function fileSamples(fd: number, dataAt: number, count: number, size: number, file: string): Samples {
   const row = new Uint8Array(size);
   const samples: Samples = {
     count,
@@ -161,9 +186,60 @@ function fileSamples(fd: number, dataAt: number, count: number, size: number): S
       fs.readSync(fd, row, 0, size, dataAt + r * size);
       for (let i = 0; i < size; i++) dst[offset + i] = row[i] / 255;
     },
+    origin: { base: file, row: (r) => r },
   };
-  closeOnCollect.register(samples, fd);
+  closeOnCollect.register(samples, fd, samples);
   return samples;
+}
+
+/** Tracks which rows are written and who waits for them; see BuildingRows. */
+class RowProgress {
+  private readonly written: Uint8Array;
+  private waiters: { end: number; resolve: () => void; reject: (error: Error) => void }[] = [];
+  private failure: Error | null = null;
+  prefix = 0;
+  constructor(readonly count: number) {
+    this.written = new Uint8Array(count);
+  }
+  markWritten(row: number): void {
+    this.written[row] = 1;
+    while (this.prefix < this.count && this.written[this.prefix]) this.prefix++;
+    const waiting = this.waiters;
+    this.waiters = waiting.filter((w) => w.end > this.prefix);
+    for (const w of waiting) if (w.end <= this.prefix) w.resolve();
+  }
+  fail(error: Error): void {
+    this.failure ??= error;
+    for (const w of this.waiters) w.reject(this.failure);
+    this.waiters = [];
+  }
+  ready(end: number): Promise<void> {
+    if (end <= this.prefix) return Promise.resolve();
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => this.waiters.push({ end, resolve, reject }));
+  }
+}
+
+/** Rows of the temporary file as they are written, through a read handle of their own. */
+function buildingRows(file: string, temporary: string, dataAt: number, size: number, progress: RowProgress): BuildingRows {
+  const fd = fs.openSync(temporary, 'r');
+  let open = true;
+  const samples = fileSamples(fd, dataAt, progress.count, size, file);
+  const close = () => {
+    if (!open) return;
+    open = false;
+    closeOnCollect.unregister(samples);
+    fs.closeSync(fd);
+  };
+  return {
+    file,
+    samples,
+    get decoded() {
+      return progress.prefix;
+    },
+    ready: (end) => progress.ready(end),
+    close,
+  };
 }
 
 /** Decodes every image into a temporary file, then renames it into place. */
@@ -181,7 +257,9 @@ async function build(options: ImageCacheOptions, file: string, key: string): Pro
   await fsp.mkdir(path.dirname(file), { recursive: true });
   const handle = await fsp.open(temporary, 'w');
   let cancelled = false;
+  const progress = new RowProgress(count);
   try {
+    if (options.onBuilding) options.onBuilding(buildingRows(file, temporary, dataAt, size, progress));
     let next = 0;
     let done = 0;
     options.onProgress?.(0, count);
@@ -201,6 +279,7 @@ async function build(options: ImageCacheOptions, file: string, key: string): Pro
         }
         crcs.writeUInt32LE(zlib.crc32(pixels), i * 4);
         await handle.write(pixels, 0, size, dataAt + i * size);
+        progress.markWritten(i);
         options.onProgress?.(++done, count);
       }
     };
@@ -225,6 +304,7 @@ async function build(options: ImageCacheOptions, file: string, key: string): Pro
     await handle.close();
     await renameRetrying(temporary, file);
   } catch (error) {
+    progress.fail(error as Error);
     await handle.close().catch(() => {});
     await fsp.rm(temporary, { force: true });
     throw error;
@@ -278,5 +358,5 @@ export async function openImageCache(options: ImageCacheOptions): Promise<ImageC
   } else {
     options.onProgress?.(options.images.length, options.images.length);
   }
-  return { file, samples: fileSamples(opened.fd, opened.dataAt, opened.header.count, size), failed: opened.header.failed, built };
+  return { file, samples: fileSamples(opened.fd, opened.dataAt, opened.header.count, size, file), failed: opened.header.failed, built };
 }

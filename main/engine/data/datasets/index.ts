@@ -10,7 +10,7 @@ import { loadCifar10Folder } from './cifar10';
 import { loadCsvFiles } from './csv';
 import { loadDownloadedDataset } from '../downloads/downloaded-dataset';
 import { finishDataset } from './finish-dataset';
-import { loadImageFolder } from './folder';
+import { loadImageFolder, type BuildingFolder } from './folder';
 import { describeIdx, loadIdxFiles } from './idx';
 import { previewOf, DEFAULT_PREVIEW_PER_CLASS, type DatasetPreview } from './preview';
 import type { LoadOptions, SourceData } from './source-data';
@@ -19,7 +19,7 @@ export { DatasetError, type Dataset, type Split } from './dataset';
 export { conformDataset } from './conform';
 export { standardizeFeatures, applyFeatureScaling, type FeatureScaling } from './feature-scaling';
 export type { DatasetPreview, DatasetPreviewSample } from './preview';
-export type { LoadOptions, DatasetOptions } from './source-data';
+export type { LoadOptions, DatasetOptions, BuildingDataset } from './source-data';
 
 async function loadSource(spec: DatasetSpec, opts: LoadOptions): Promise<SourceData> {
   const resolve = (p: string) => path.resolve(opts.baseFolder ?? process.cwd(), p);
@@ -49,7 +49,7 @@ async function loadSource(spec: DatasetSpec, opts: LoadOptions): Promise<SourceD
     case 'folder':
       return loadImageFolder(
         resolve(spec.path),
-        { imageSize: spec.imageSize, channels: spec.channels, cacheFolder: opts.dataFolder, isCancelled: opts.isCancelled },
+        { imageSize: spec.imageSize, channels: spec.channels, cacheFolder: opts.dataFolder, isCancelled: opts.isCancelled, onBuilding: buildingHook(spec, opts) },
         opts.onProgress,
       );
     case 'csv':
@@ -57,6 +57,21 @@ async function loadSource(spec: DatasetSpec, opts: LoadOptions): Promise<SourceD
     case 'download':
       return loadDownloadedDataset(spec.name, opts);
   }
+}
+
+/** Hands LoadOptions.onBuildingDataset the dataset as it loads if every image decodes. */
+function buildingHook(spec: DatasetSpec, opts: LoadOptions): ((building: BuildingFolder) => void) | undefined {
+  const hook = opts.onBuildingDataset;
+  if (!hook) return undefined;
+  return ({ source, rows }) => {
+    let dataset: Dataset;
+    try {
+      dataset = finishDataset(source, spec, opts.seed);
+    } catch {
+      return; // the load itself reports the same error once the images are decoded
+    }
+    hook({ dataset, rows });
+  };
 }
 
 /** Loads a dataset spec into memory with its options applied; throws DatasetError on bad input. */

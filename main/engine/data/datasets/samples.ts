@@ -12,6 +12,18 @@ export interface Samples {
   readonly size: number;
   /** Writes sample `row` (0 ≤ row < count) as float32 into dst[offset .. offset + size). */
   read(row: number, dst: Float32Array, offset: number): void;
+  /**
+   * When every row is a row of a named base (an image cache file), unchanged: which row.
+   * Picks keep it; transforms drop it. Lets a feature pass over the base serve any split of it.
+   */
+  readonly origin?: SampleOrigin;
+}
+
+export interface SampleOrigin {
+  /** Names the base (the image cache's file). */
+  base: string;
+  /** The base row that this row is. */
+  row(row: number): number;
 }
 
 /** Float samples held in memory (tabular data, features, tests). */
@@ -41,7 +53,9 @@ export function byteSamples(values: Uint8Array, size: number, scale = 1 / 255): 
 export function pickSamples(base: Samples, indices: ArrayLike<number>): Samples {
   const rows = Int32Array.from(indices as ArrayLike<number>);
   for (const r of rows) if (r < 0 || r >= base.count) throw new Error(`pick samples: row ${r} outside 0..${base.count - 1}`);
-  return { count: rows.length, size: base.size, read: (row, dst, offset) => base.read(rows[row], dst, offset) };
+  const from = base.origin;
+  const origin = from ? { base: from.base, row: (row: number) => from.row(rows[row]) } : undefined;
+  return { count: rows.length, size: base.size, read: (row, dst, offset) => base.read(rows[row], dst, offset), ...(origin ? { origin } : {}) };
 }
 
 /**

@@ -6,6 +6,8 @@ import type { builtinDatasetSchema } from '@contract/spec';
 import type { DownloadProgress, DownloadSettings } from '../downloads/cached-file';
 import type { z } from 'zod';
 import type { Samples } from './samples';
+import type { Dataset } from './dataset';
+import type { BuildingRows } from './image-cache';
 
 export interface SourceSplit {
   /**
@@ -53,6 +55,24 @@ export interface LoadOptions {
   onDownloadProgress?: (progress: DownloadProgress) => void;
   /** The 'download' kind: a mirror, replacement checksums, timeout, cancellation. */
   download?: DownloadSettings;
+  /**
+   * The 'folder' kind, when its decoded-image cache is built now (a cold cache): called before
+   * decoding starts, so work on the rows can start as they are written (the frozen prefix's
+   * feature pass, training/overlapped-features.ts).
+   */
+  onBuildingDataset?: (building: BuildingDataset) => void;
+}
+
+/** A dataset whose image cache is being built (LoadOptions.onBuildingDataset). */
+export interface BuildingDataset {
+  /**
+   * The dataset as it loads if every image decodes, the spec's options applied. An image that
+   * fails is dropped from the loaded dataset, which can shift the test split or the per-class
+   * limits, so its splits can differ from this one's by a few samples.
+   */
+  dataset: Dataset;
+  /** The cache's rows as they are written; the dataset's samples are picks of them. */
+  rows: BuildingRows;
 }
 
 /** Sample ids "train/0", "train/1", … for sources whose samples have no names of their own. */

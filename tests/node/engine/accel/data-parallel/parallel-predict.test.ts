@@ -47,6 +47,21 @@ describe('parallel predict', () => {
     }
   });
 
+  it('gives the same outputs with this thread left free (worker threads only), and computes here when there are none', async () => {
+    const model = buildModel('seed-cnn', shape, 3, 4);
+    const split = bandedSplit(50, shape, 3, 7);
+    const expected = tf.tidy(() => (model.predict(tf.tensor(samplesToArray(split.x), [50, ...shape])) as tf.Tensor).dataSync() as Float32Array);
+    for (const threads of [2, 1]) {
+      const pool = await createPredictPool(model, shape, { threads, backend: 'wasm', threadFile, batchSize: 8 });
+      try {
+        const out = await pool.run(split.x, { useThisThread: false });
+        expect(maxDifference([out], [expected])).toBeLessThan(1e-5);
+      } finally {
+        await pool.close();
+      }
+    }
+  });
+
   it('stops between batches when cancelled, with CancelledError', async () => {
     const model = buildModel('seed-cnn', shape, 3, 4);
     const split = bandedSplit(200, shape, 3, 6);

@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CancelledError, imageCacheFile, imageCacheFolder, openImageCache, type CachedImage } from '../../../../../main/engine/data/datasets/image-cache';
+import { CancelledError, imageCacheFile, imageCacheFolder, openImageCache, type BuildingRows, type CachedImage } from '../../../../../main/engine/data/datasets/image-cache';
 import { decodeImageFile } from '../../../../../main/engine/data/datasets/folder';
 import { loadDataset } from '../../../../../main/engine/data/datasets';
-import { samplesToArray } from '../../../../../main/engine/data/datasets/samples';
+import { pickSamples, samplesToArray } from '../../../../../main/engine/data/datasets/samples';
 import { makeTempDir } from '../../../../fixtures/dataset-files';
 
 const temp = makeTempDir('transfer-lab-image-cache-');
@@ -123,6 +123,76 @@ describe('image cache', () => {
     const cache = await openImageCache({ root, images, shape: [8, 8, 3], cacheFolder: cacheFolder(), decode: decoder.decode });
     expect(cache.built).toBe(true);
     expect(decoder.count).toBe(20);
+  });
+
+  it('hands out the rows of a cache being built as they are written, read back as the finished cache reads them; not on reuse', async () => {
+    const buildShape = [10, 10, 3] as const;
+    const file = imageCacheFile(cacheFolder(), root, buildShape);
+    const early: Float32Array[] = [];
+    let reading: Promise<void> | undefined;
+    const decoder = counting();
+    const cache = await openImageCache({
+      root,
+      images,
+      shape: buildShape,
+      cacheFolder: cacheFolder(),
+      concurrency: 3,
+      decode: decoder.decode,
+      onBuilding: (rows: BuildingRows) => {
+        expect(rows.file).toBe(file);
+        expect(rows.decoded).toBe(0);
+        expect(decoder.count).toBe(0);
+        reading = (async () => {
+          for (let r = 0; r < rows.samples.count; r++) {
+            await rows.ready(r + 1);
+            expect(rows.decoded).toBeGreaterThan(r);
+            // Still the temporary file: the cache is renamed into place only when complete.
+            if (r < rows.samples.count - 1) expect(fs.existsSync(file)).toBe(false);
+            const row = new Float32Array(rows.samples.size);
+            rows.samples.read(r, row, 0);
+            early.push(row);
+          }
+          rows.close();
+        })();
+      },
+    });
+    await reading;
+    expect(cache.built).toBe(true);
+    expect(early).toHaveLength(20);
+    const all = samplesToArray(cache.samples);
+    early.forEach((row, r) => expect(row).toEqual(all.subarray(r * row.length, (r + 1) * row.length)));
+    // Rows carry where they come from, so a pass over the cache can serve any pick of them.
+    expect(cache.samples.origin?.base).toBe(file);
+    expect(pickSamples(cache.samples, [7, 3]).origin?.row(1)).toBe(3);
+    let calledAgain = false;
+    const again = await openImageCache({ root, images, shape: buildShape, cacheFolder: cacheFolder(), decode: decoder.decode, onBuilding: () => (calledAgain = true) });
+    expect(again.built).toBe(false);
+    expect(calledAgain).toBe(false);
+  });
+
+  it('rejects waiting readers when the build is cancelled, and leaves nothing behind', async () => {
+    let waiting: Promise<void> | undefined;
+    let decoded = 0;
+    const attempt = openImageCache({
+      root,
+      images,
+      shape: [9, 9, 3],
+      cacheFolder: cacheFolder(),
+      concurrency: 2,
+      decode: (f, s) => {
+        decoded += 1;
+        return decodeImageFile(f, s);
+      },
+      isCancelled: () => decoded >= 6,
+      onBuilding: (rows) => {
+        waiting = rows.ready(rows.samples.count);
+        waiting.catch(() => {}); // looked at below, after the build has stopped
+      },
+    });
+    await expect(attempt).rejects.toBeInstanceOf(CancelledError);
+    await expect(waiting).rejects.toBeInstanceOf(CancelledError);
+    expect(leftovers()).toEqual([]);
+    expect(fs.existsSync(imageCacheFile(cacheFolder(), root, [9, 9, 3]))).toBe(false);
   });
 
   it('deletes the caches of folders that no longer exist', async () => {
