@@ -33,19 +33,25 @@ export const experimentEstimateSchema = z.object({
 export type PhaseCost = z.infer<typeof phaseCostSchema>;
 export type ExperimentEstimate = z.infer<typeof experimentEstimateSchema>;
 
-function parts(cost: PhaseCost): string {
+/** "~40 s", "~2.5 min", or "under 1 s" (never "~0 s"). */
+export function approxDuration(ms: number): string {
+  return ms < 1000 ? 'under 1 s' : `~${roughDuration(ms)}`;
+}
+
+/** "feature pass ~40 s, training under 1 s, evaluation ~3 s". */
+export function describePhaseParts(cost: PhaseCost): string {
   const list = [];
-  if (cost.featuresMs !== undefined) list.push(`feature pass ~${roughDuration(cost.featuresMs)}`);
-  list.push(`training ~${roughDuration(cost.trainMs)}`, `evaluation ~${roughDuration(cost.evaluateMs)}`);
+  if (cost.featuresMs !== undefined) list.push(`feature pass ${approxDuration(cost.featuresMs)}`);
+  list.push(`training ${approxDuration(cost.trainMs)}`, `evaluation ${approxDuration(cost.evaluateMs)}`);
   return list.join(', ');
 }
 
-/** "source training ~2.5 min (training ~2.4 min, evaluation ~4 s); fine-tuning ~20 s (feature pass ~…); baseline from scratch ~3.1 min". */
+/** "source training ~2.5 min (training ~2.4 min, evaluation ~4 s); fine-tuning ~20 s (feature pass …); baseline from scratch ~3.1 min". */
 export function describeExperimentEstimate(e: ExperimentEstimate): string {
   const phases = [];
-  if (e.source) phases.push(`source training ~${roughDuration(e.source.totalMs)} (${parts(e.source)})`);
-  if (e.target) phases.push(`fine-tuning ~${roughDuration(e.target.totalMs)} (${parts(e.target)})`);
-  if (e.baseline) phases.push(`baseline from scratch ~${roughDuration(e.baseline.totalMs)}`);
+  if (e.source) phases.push(`source training ${approxDuration(e.source.totalMs)} (${describePhaseParts(e.source)})`);
+  if (e.target) phases.push(`fine-tuning ${approxDuration(e.target.totalMs)} (${describePhaseParts(e.target)})`);
+  if (e.baseline) phases.push(`baseline from scratch ${approxDuration(e.baseline.totalMs)}`);
   return phases.join('; ');
 }
 
@@ -65,5 +71,5 @@ export function describeRatio(ratio: number): string {
 export function describeBaselineCost(e: ExperimentEstimate): string | null {
   if (!e.baseline) return null;
   const ratio = baselineRatio(e);
-  return `the from-scratch baseline takes ~${roughDuration(e.baseline.totalMs)}${ratio === null ? '' : `, ${describeRatio(ratio)}`}`;
+  return `the from-scratch baseline takes ${approxDuration(e.baseline.totalMs)}${ratio === null ? '' : `, ${describeRatio(ratio)}`}`;
 }
