@@ -25,6 +25,9 @@ export interface EstimateOptions {
   onDownloadProgress?: LoadOptions['onDownloadProgress'];
 }
 
+/** Timed passes per model, of which the median counts: small models' passes take well under a millisecond. */
+const TIMINGS = 5;
+
 interface Setting {
   spec: ExperimentSpec;
   threads: number;
@@ -60,7 +63,7 @@ export async function estimateExperiment(spec: ExperimentSpec, options: Estimate
 
 function basisOf(threads: number, backend: string): string {
   return (
-    `each model's forward pass timed here on ${backend} (a batch of 4 after a warm-up), a training step taken as three forward passes, ` +
+    `each model's forward pass timed here on ${backend} (the median of ${TIMINGS} batches of 4, after a warm-up), a training step taken as three forward passes, ` +
     `${threads} training ${threads === 1 ? 'thread' : 'threads'}; the data counted, not loaded (loading and decoding are not included)`
   );
 }
@@ -120,9 +123,9 @@ async function phaseCost(setting: Setting, model: tf.LayersModel, data: Dataset,
     trainCount: counts.train,
     validationCount: counts.validation,
   });
-  const fullMs = await forwardMsPerSample(model, data.inputShape);
+  const fullMs = await forwardMsPerSample(model, data.inputShape, TIMINGS);
   // With a cache only the layers above the cut train: time those on the features' shape.
-  const trainedMs = cachePlan.cached ? await forwardMsPerSample(splitAtLayer(model, cachePlan.cutLayer).rest, cachePlan.featureShape) : fullMs;
+  const trainedMs = cachePlan.cached ? await forwardMsPerSample(splitAtLayer(model, cachePlan.cutLayer).rest, cachePlan.featureShape, TIMINGS) : fullMs;
   const input = { counts, epochs: training.epochs, threads: setting.threads, fullMs, trainedMs, cached: cachePlan.cached, baseline: false };
   return { input, cost: costOf(estimatePhase(input), counts, training.epochs, cachePlan.cached) };
 }
