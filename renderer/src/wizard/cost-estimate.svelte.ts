@@ -17,6 +17,8 @@ export type EstimateState =
   | { status: 'ready'; estimate: ExperimentEstimate }
   | { status: 'failed'; error: unknown };
 
+// A plain cache, read only when a spec is asked for: nothing renders from it directly.
+// eslint-disable-next-line svelte/prefer-svelte-reactivity
 const answers = new Map<string, ExperimentEstimate>();
 
 function keep(key: string, estimate: ExperimentEstimate): void {
