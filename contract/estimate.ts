@@ -12,6 +12,8 @@ export const phaseCostSchema = phaseEstimateSchema.omit({ baselineMs: true }).ex
   /** The samples it assumed, after the test and validation splits and the per-class limit. */
   samples: z.object({ train: z.number(), validation: z.number(), test: z.number() }),
   epochs: z.number(),
+  /** The per-sample input shape the run will use (e.g. an imported model's 224 × 224 × 3). */
+  inputShape: z.array(z.number()),
   /** Whether the frozen prefix runs once over the data (its features cached) rather than every step. */
   featuresCached: z.boolean(),
 });

@@ -26,7 +26,7 @@ function specName(spec: unknown): string {
 
 function parts(cost: PhaseCost): string {
   const { train, validation, test } = cost.samples;
-  return `${describePhaseParts(cost)}; ${cost.epochs} ${cost.epochs === 1 ? 'epoch' : 'epochs'} of ${train} samples, ${validation} validation, ${test} test`;
+  return `${describePhaseParts(cost)}; ${cost.epochs} ${cost.epochs === 1 ? 'epoch' : 'epochs'} of ${train} samples, ${validation} validation, ${test} test, at ${cost.inputShape.join(' × ')}`;
 }
 
 /** The estimate as lines for a terminal: one per phase, the total, and how it was measured. */

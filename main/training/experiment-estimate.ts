@@ -109,7 +109,7 @@ async function estimateTarget(setting: Setting, target: TargetSpec, sourceModel:
     // The baseline is the same architecture with every layer training: the full forward pass
     // on every step, as the worker's own estimate at the target phase takes it.
     const baseline = estimatePhase({ ...fineTune.input, trainedMs: fineTune.input.fullMs, cached: false, baseline: false });
-    return { target: fineTune.cost, baseline: costOf(baseline, fineTune.input.counts, target.training.epochs, false) };
+    return { target: fineTune.cost, baseline: costOf(baseline, { ...fineTune.cost, featuresCached: false }) };
   } finally {
     transferred.dispose();
   }
@@ -127,10 +127,12 @@ async function phaseCost(setting: Setting, model: tf.LayersModel, data: Dataset,
   // With a cache only the layers above the cut train: time those on the features' shape.
   const trainedMs = cachePlan.cached ? await forwardMsPerSample(splitAtLayer(model, cachePlan.cutLayer).rest, cachePlan.featureShape, TIMINGS) : fullMs;
   const input = { counts, epochs: training.epochs, threads: setting.threads, fullMs, trainedMs, cached: cachePlan.cached, baseline: false };
-  return { input, cost: costOf(estimatePhase(input), counts, training.epochs, cachePlan.cached) };
+  return { input, cost: costOf(estimatePhase(input), { samples: counts, epochs: training.epochs, inputShape: data.inputShape, featuresCached: cachePlan.cached }) };
 }
 
-function costOf(e: ReturnType<typeof estimatePhase>, samples: PhaseCost['samples'], epochs: number, featuresCached: boolean): PhaseCost {
+type Assumed = Pick<PhaseCost, 'samples' | 'epochs' | 'inputShape' | 'featuresCached'>;
+
+function costOf(e: ReturnType<typeof estimatePhase>, { samples, epochs, inputShape, featuresCached }: Assumed): PhaseCost {
   const totalMs = (e.featuresMs ?? 0) + e.trainMs + e.evaluateMs;
-  return { ...(e.featuresMs !== undefined ? { featuresMs: e.featuresMs } : {}), trainMs: e.trainMs, evaluateMs: e.evaluateMs, totalMs, samples, epochs, featuresCached };
+  return { ...(e.featuresMs !== undefined ? { featuresMs: e.featuresMs } : {}), trainMs: e.trainMs, evaluateMs: e.evaluateMs, totalMs, samples, epochs, inputShape, featuresCached };
 }

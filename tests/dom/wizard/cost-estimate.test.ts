@@ -6,8 +6,8 @@ import { baselineCostText, withoutBaseline } from '../../../renderer/src/wizard/
 
 const samples = { train: 80, validation: 20, test: 500 };
 const estimate: ExperimentEstimate = {
-  target: { featuresMs: 12_000, trainMs: 500, evaluateMs: 7_500, totalMs: 20_000, samples, epochs: 5, featuresCached: true },
-  baseline: { trainMs: 172_000, evaluateMs: 8_000, totalMs: 180_000, samples, epochs: 5, featuresCached: false },
+  target: { featuresMs: 12_000, trainMs: 500, evaluateMs: 7_500, totalMs: 20_000, samples, epochs: 5, inputShape: [28, 28, 1], featuresCached: true },
+  baseline: { trainMs: 172_000, evaluateMs: 8_000, totalMs: 180_000, samples, epochs: 5, inputShape: [28, 28, 1], featuresCached: false },
   totalMs: 200_000,
   threads: 2,
   backend: 'wasm',

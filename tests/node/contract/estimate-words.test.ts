@@ -8,6 +8,7 @@ const phase = (parts: Partial<PhaseCost> & { trainMs: number; evaluateMs: number
   totalMs: (parts.featuresMs ?? 0) + parts.trainMs + parts.evaluateMs,
   samples,
   epochs: 5,
+  inputShape: [28, 28, 1],
   featuresCached: parts.featuresMs !== undefined,
 });
 

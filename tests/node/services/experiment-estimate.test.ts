@@ -11,6 +11,7 @@ import { createAppContext, type AppContext } from '../../../main/services/app-co
 import { createHandlers, type Handlers } from '../../../main/services/handlers';
 import { dispatch } from '../../../main/services/dispatch';
 import { tinySpec } from '../training/tiny-specs';
+import { buildModel, saveModel } from '../../../main/engine/model';
 
 let dir: string;
 let app: AppContext;
@@ -103,9 +104,38 @@ describe('experiments.estimate', () => {
       source: { dataset: { kind: 'folder', path: folder, testSplit: 0.2 }, model: { architecture: 'seed-cnn' }, training: { epochs: 2, validationSplit: 0 } },
     });
     expect(e.source!.samples).toEqual({ train: 8, validation: 0, test: 2 });
+    // Decoded at the images' own size, as training would.
+    expect(e.source!.inputShape).toEqual([20, 20, 3]);
     expect(e.target).toBeUndefined();
+
+    // An imported model fixes the input size the images are decoded at.
+    const modelDir = path.join(dir, 'imported-model');
+    const imported = buildModel('seed-cnn', [24, 24, 3], 2, 1);
+    await saveModel(imported, modelDir);
+    imported.dispose();
+    const fromImport = await estimated({
+      name: 'imported',
+      backend: 'wasm',
+      source: { dataset: { kind: 'folder', path: folder, testSplit: 0.2 }, model: { import: modelDir }, training: { epochs: 1, validationSplit: 0 } },
+    });
+    expect(fromImport.source!.inputShape).toEqual([24, 24, 3]);
+    expect(fromImport.source!.samples.train).toBe(8);
     expect(fs.existsSync(path.join(dir, 'image-cache')) ? fs.readdirSync(path.join(dir, 'image-cache')) : []).toEqual([]);
   }, 60_000);
+
+  it("estimates fine-tuning a reused source run's model at that model's input size, with no source phase", async () => {
+    const source = { ...tinySpec(), target: undefined, source: { ...tinySpec().source, dataset: { kind: 'builtin', name: 'shapes', limitPerClass: 8, imageSize: [24, 24] } } };
+    const started = await dispatch(handlers, 'experiments.start', { spec: source } as MethodArgs<'experiments.start'>);
+    if ('error' in started) throw new Error(started.error.message);
+    const { experimentId, runs } = started.result as { experimentId: string; runs: { id: string }[] };
+    await app.supervisor.get(experimentId)?.done;
+    const e = await estimated({ ...tinySpec({ baseline: true }), source: { run: runs[0].id } });
+    expect(e.source).toBeUndefined();
+    // The target's shapes are drawn at 32 × 32 but the source model takes 24 × 24.
+    expect(e.target!.inputShape).toEqual([24, 24, 3]);
+    expect(e.baseline!.inputShape).toEqual([24, 24, 3]);
+    expect(e.totalMs).toBeCloseTo(e.target!.totalMs + e.baseline!.totalMs, 6);
+  }, 120_000);
 
   it('refuses a bad spec naming the field, and an unknown source run naming source.run', async () => {
     const spec = tinySpec();
