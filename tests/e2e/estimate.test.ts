@@ -100,6 +100,9 @@ describe('estimates before Start', () => {
     await page.getByRole('button', { name: 'Start fine-tuning' }).waitFor();
     const note = estimateNote(page);
     await note.getByText(/^Estimated on this machine: fine-tuning .*\(feature pass .*, training .*, evaluation .*\); baseline from scratch (~[\d.]+ (s|min)|under 1 s)\.$/).waitFor({ timeout: 60_000 });
+    // The first estimate of the step is announced politely, once.
+    const announcer = page.getByTestId('announcer');
+    await expect.poll(() => announcer.textContent()).toMatch(/^Estimated on this machine: fine-tuning .*; baseline from scratch/);
     const fineTuneToggle = page.getByRole('checkbox', { name: 'Also train the from-scratch baseline' });
     expect(await fineTuneToggle.isChecked()).toBe(true);
     await page.locator('#fine-tune-baseline-cost').getByText(/^On this machine it takes .*the fine-tuning\./).waitFor();
@@ -117,6 +120,8 @@ describe('estimates before Start', () => {
     await page.getByText(/· no baseline\./).waitFor();
     await shots(page, 'fine-tune-no-baseline');
     expect(estimateCalls.length).toBe(callsBefore);
+    // Recomputed words are shown, not announced again: the live region still holds the first.
+    expect(await announcer.textContent()).toMatch(/; baseline from scratch/);
 
     // Start still works, and the recorded experiment has no baseline run.
     await page.getByRole('button', { name: 'Start fine-tuning' }).click();
