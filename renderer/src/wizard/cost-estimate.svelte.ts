@@ -52,7 +52,8 @@ export class CostEstimate {
     const previous = shown.status === 'ready' ? shown.estimate : shown.status === 'estimating' ? shown.previous : null;
     this.state = { status: 'estimating', previous };
     this.#timer = setTimeout(() => {
-      call('experiments.estimate', { spec }).then(
+      // A plain copy of what was asked (the draft's state proxies do not cross every transport).
+      call('experiments.estimate', { spec: JSON.parse(key) as ExperimentSpecInput }).then(
         (estimate) => {
           keep(key, estimate);
           if (generation === this.#generation) this.state = { status: 'ready', estimate };
