@@ -11,10 +11,12 @@ import * as r from './results';
 import { dialogMethods } from './dialogs';
 import type { ErrorCode } from './errors';
 import { studyMethods, studyEvents } from './study';
+import { experimentEstimateSchema } from './estimate';
 
 export * from './results';
 export * from './errors';
 export * from './study';
+export * from './estimate';
 
 const id = z.string().min(1).max(64).regex(/^[0-9a-z]+$/, 'expected a run or experiment id (lower-case letters and digits)');
 const runStatus = r.runStatusSchema;
@@ -62,6 +64,12 @@ export const methods = {
       z.object({ ok: z.literal(false), issues: z.array(z.object({ path: z.string(), message: z.string() })) }),
     ]),
   },
+  /**
+   * What the spec's phases will cost on this machine, measured without training: the data
+   * counted, the model built (or loaded) and its forward pass timed. Answered by the helper
+   * process; a bad spec is 'invalid-spec' with the issues.
+   */
+  'experiments.estimate': { args: z.object({ spec: specArgument }).strict(), result: experimentEstimateSchema },
   'experiments.start': {
     args: z.object({ spec: specArgument }).strict(),
     result: z.object({ experimentId: z.string(), runs: z.array(z.object({ id: z.string(), role: runRole })) }),

@@ -231,14 +231,15 @@ export const phaseEstimateSchema = z.object({
 });
 export type PhaseEstimate = z.infer<typeof phaseEstimateSchema>;
 
-const seconds = (ms: number) => (ms < 60_000 ? `${Math.max(1, Math.round(ms / 1000))} s` : `${(ms / 60_000).toFixed(ms < 600_000 ? 1 : 0)} min`);
+/** A rough duration for estimates: "40 s", "2.5 min", "30 min". */
+export const roughDuration = (ms: number): string => (ms < 60_000 ? `${Math.max(1, Math.round(ms / 1000))} s` : `${(ms / 60_000).toFixed(ms < 600_000 ? 1 : 0)} min`);
 
 /** "estimated: feature pass ~40 s, training ~3 s, evaluation ~10 s; the from-scratch baseline after it ~30 min". */
 export function describeEstimate(e: PhaseEstimate): string {
   const parts = [];
-  if (e.featuresMs !== undefined) parts.push(`feature pass ~${seconds(e.featuresMs)}`);
-  parts.push(`training ~${seconds(e.trainMs)}`, `evaluation ~${seconds(e.evaluateMs)}`);
-  const baseline = e.baselineMs !== undefined ? `; the from-scratch baseline after it ~${seconds(e.baselineMs)}` : '';
+  if (e.featuresMs !== undefined) parts.push(`feature pass ~${roughDuration(e.featuresMs)}`);
+  parts.push(`training ~${roughDuration(e.trainMs)}`, `evaluation ~${roughDuration(e.evaluateMs)}`);
+  const baseline = e.baselineMs !== undefined ? `; the from-scratch baseline after it ~${roughDuration(e.baselineMs)}` : '';
   return `estimated: ${parts.join(', ')}${baseline}`;
 }
 export const runStatusEventSchema = z.object({

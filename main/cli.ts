@@ -1,6 +1,7 @@
 // transfer-lab: the command-line face of the application core. Every command is contract
 // calls through dispatch() (cli/core-client.ts) and prints contract results and events.
-//   transfer-lab run <spec.json> [--db <file>] [--json]
+//   transfer-lab run <spec.json> [--db <file>] [--json] [--no-baseline]
+//   transfer-lab estimate <spec.json> [--json]
 //   transfer-lab runs [--json] [--status S] [--role R] [--text T] [--limit N]
 //   transfer-lab show <run id> [--json]
 //   transfer-lab import <run-bundle.json>
@@ -16,6 +17,7 @@
 // 1 anything else (a crash, an out-of-memory). Never a stack trace.
 import { parseArgs } from 'node:util';
 import { runCommand } from './cli/run-command';
+import { estimateCommand } from './cli/estimate-command';
 import { importCommand, runsCommand, showCommand } from './cli/history-commands';
 import { doctorCommand } from './cli/doctor-command';
 import { webCommand } from './cli/web-command';
@@ -31,6 +33,10 @@ Commands:
   run <spec.json>     run an experiment (source training, fine-tuning, baseline)
       --db <file>     database file (default: the app's data folder)
       --json          print one JSON object with the results at the end
+      --no-baseline   leave out the from-scratch baseline the spec asks for (see estimate)
+  estimate <spec.json>
+                      what each phase (source, fine-tuning, baseline) will take on this machine,
+                      measured without training   [--json]
   runs                list recorded runs   [--json] [--status S] [--role R] [--text T] [--limit N]
   show <run id>       one run's settings, curves and evaluation   [--json]
   import <bundle>     record a run exported by another Transfer Lab (JSON bundle)
@@ -60,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       db: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'no-baseline': { type: 'boolean', default: false },
       status: { type: 'string' },
       role: { type: 'string' },
       text: { type: 'string' },
@@ -79,7 +86,10 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       if (positionals.length !== 1) throw new UserError('run needs exactly one spec file: transfer-lab run <spec.json>');
-      return runCommand(positionals[0], { db: values.db, json: values.json });
+      return runCommand(positionals[0], { db: values.db, json: values.json, noBaseline: values['no-baseline'] });
+    case 'estimate':
+      if (positionals.length !== 1) throw new UserError('estimate needs exactly one spec file: transfer-lab estimate <spec.json>');
+      return estimateCommand(positionals[0], { db: values.db, json: values.json });
     case 'runs':
       return runsCommand({ db: values.db, json: values.json, status: values.status, role: values.role, text: values.text, limit: values.limit });
     case 'show':

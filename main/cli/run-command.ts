@@ -13,10 +13,13 @@ import { transferGainLine } from './transfer-gain-text';
 export interface RunOptions {
   db?: string;
   json: boolean;
+  /** Leave out the from-scratch baseline the spec asks for (said on stderr). */
+  noBaseline?: boolean;
 }
 
 export async function runCommand(specFile: string, options: RunOptions): Promise<number> {
   const spec = readJsonFile(specFile, 'spec');
+  if (options.noBaseline) process.stderr.write(`${withoutBaseline(spec)}\n`);
   const core = openCore({ db: options.db });
   try {
     const { started, finished } = await followExperiment(core, () => core.call('experiments.start', { spec: spec as ExperimentSpecInput }));
@@ -41,4 +44,18 @@ export async function runCommand(specFile: string, options: RunOptions): Promise
   } finally {
     await core.close();
   }
+}
+
+/**
+ * Turns the spec's baseline off (--no-baseline) and says what that means. A spec that is not
+ * an object is left for the core to refuse, naming what is wrong.
+ */
+function withoutBaseline(spec: unknown): string {
+  const target = (spec as { target?: unknown } | null)?.target;
+  if (!target || typeof target !== 'object') return 'no baseline (--no-baseline): the spec has no target, so there was no baseline to leave out';
+  const wanted = (target as { baseline?: unknown }).baseline === true;
+  (target as { baseline?: unknown }).baseline = false;
+  return wanted
+    ? 'no baseline (--no-baseline): the from-scratch baseline the spec asks for is left out, so there will be no transfer gain to compare'
+    : 'no baseline (--no-baseline): the spec did not ask for one either';
 }

@@ -82,6 +82,14 @@ export class ExperimentService {
     return { experimentId, runs: phases.map((p) => ({ id: p.runId, role: p.role })), done: running.done };
   }
 
+  /**
+   * The saved model a spec reuses as its source (source.run), checked as start() checks it;
+   * undefined when the spec trains its own source. Throws ExperimentError naming source.run.
+   */
+  reusedSourceModelDir(spec: ExperimentSpec): string | undefined {
+    return 'run' in spec.source ? this.modelDir(this.reusableSourceRun(spec.source.run)) : undefined;
+  }
+
   /** Asks the experiment's worker to stop; returns false when it is not running. */
   cancel(experimentId: string): boolean {
     const job = this.ctx.supervisor.get(experimentId);

@@ -8,6 +8,8 @@ import { RunsService } from './runs-service';
 import { ModelsService } from './models-service';
 import { DatasetsService } from './datasets-service';
 import { appInfo } from './app-info';
+import { EstimateService } from './estimates';
+import type { DownloadProgressNote } from './helper-client';
 import type { StartedExperiment } from './experiments';
 
 export type Handlers = {
@@ -25,7 +27,9 @@ export interface NativeDialogs {
 export function createHandlers(app: AppContext, mode: 'electron' | 'browser' | 'cli', dialogs?: NativeDialogs): Handlers {
   const runs = new RunsService(app.store);
   const models = new ModelsService(app.store, app.helper);
-  const datasets = new DatasetsService(app.dataFolder, app.helper, (p) => app.events.publish({ name: 'download-progress', payload: p }));
+  const onDownloadProgress = (p: DownloadProgressNote) => app.events.publish({ name: 'download-progress', payload: p });
+  const datasets = new DatasetsService(app.dataFolder, app.helper, onDownloadProgress);
+  const estimates = new EstimateService(app.experiments, app.helper, app.dataFolder, onDownloadProgress);
   return {
     'app.info': () => appInfo(app, mode),
     'datasets.preview': (a) => datasets.preview(a.dataset, a.seed ?? 42, a.perClass),
@@ -38,6 +42,7 @@ export function createHandlers(app: AppContext, mode: 'electron' | 'browser' | '
         throw err;
       }
     },
+    'experiments.estimate': async (a) => estimates.estimate(a.spec),
     'experiments.start': (a) => started(app.experiments.start(a.spec)),
     'experiments.cancel': (a) => ({ cancelled: app.experiments.cancel(a.experimentId) }),
     'experiments.get': (a) => app.experiments.report(a.experimentId),

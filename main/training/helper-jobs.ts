@@ -1,6 +1,6 @@
 // What the helper process does for the UI, with the engine: model summaries, predictions on
-// new images (decoded with sharp), dataset previews and sample images. It keeps recently
-// used models and datasets in memory, so a results page asking for 50 sample images or a
+// new images (decoded with sharp), dataset previews and sample images, and cost estimates.
+// It keeps recently used models and datasets in memory, so a results page asking for 50 sample images or a
 // predict panel asking again loads once. The tfjs backend is chosen once, lazily.
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
@@ -11,6 +11,7 @@ import { loadDataset, previewDataset, type Dataset, type LoadOptions } from '../
 import { imageToPngDataUrl } from '../engine/data/datasets/preview';
 import { sampleSize } from '../engine/data/datasets/dataset';
 import type { HelperMethods } from './helper-protocol';
+import { estimateExperiment } from './experiment-estimate';
 
 /** Loaded models kept in memory, by folder; predictions on the same run reuse them. */
 const MAX_CACHED_MODELS = 4;
@@ -74,6 +75,12 @@ export class HelperJobs {
   /** Class counts and sample images; a 'download' dataset is fetched first, with progress. */
   preview({ dataset, seed, perClass, dataFolder }: Args<'preview'>, onDownloadProgress?: LoadOptions['onDownloadProgress']): Result<'preview'> {
     return previewDataset(dataset, { seed, dataFolder, perClass, onDownloadProgress });
+  }
+
+  /** Each phase's cost on this machine, from the data counted and the models' timed forward passes. */
+  async estimate({ spec, sourceModelDir, dataFolder }: Args<'estimate'>, onDownloadProgress?: LoadOptions['onDownloadProgress']): Result<'estimate'> {
+    const backend = await this.ready();
+    return estimateExperiment(spec, { sourceModelDir, dataFolder, backend: backend.name, onDownloadProgress });
   }
 
   async samples({ dataset: spec, seed, ids, dataFolder }: Args<'samples'>, onDownloadProgress?: LoadOptions['onDownloadProgress']): Result<'samples'> {

@@ -1,10 +1,11 @@
 // Messages between the application core and its helper process: the long-lived worker that
 // does the heavy requests of the UI (model summaries, predictions with image decoding,
-// dataset previews and sample images), so that none of them blocks the process that serves
+// dataset previews and sample images, cost estimates), so that none of them blocks the process that serves
 // the window and writes the database. Requests carry an id; answers name it.
 import type { ErrorCode } from '@contract/errors';
 import type { DatasetPreview } from '@contract/results';
-import type { ArchitectureName, DatasetSpec } from '@contract/spec';
+import type { ArchitectureName, DatasetSpec, ExperimentSpec } from '@contract/spec';
+import type { ExperimentEstimate } from '@contract/estimate';
 import type { ModelSummary } from '../engine/model';
 import type { GpuAdapterRecord } from '../engine/accel/webgpu';
 
@@ -19,6 +20,8 @@ export interface HelperMethods {
     result: { predictions: { top: { className: string; probability: number }[] }[] };
   };
   preview: { args: { dataset: DatasetSpec; seed: number; perClass?: number; dataFolder: string }; result: DatasetPreview };
+  /** What the experiment's phases will cost here, measured without training (experiment-estimate.ts). */
+  estimate: { args: { spec: ExperimentSpec; sourceModelDir?: string; dataFolder: string }; result: ExperimentEstimate };
   samples: { args: { dataset: DatasetSpec; seed: number; ids: string[]; dataFolder: string }; result: { images: { id: string; dataUrl: string }[] } };
 }
 

@@ -42,6 +42,8 @@ async function answer(request: ToHelper): Promise<unknown> {
       return jobs.predict(request.args);
     case 'preview':
       return jobs.preview(request.args, onDownloadProgress);
+    case 'estimate':
+      return jobs.estimate(request.args, onDownloadProgress);
     case 'samples':
       return jobs.samples(request.args, onDownloadProgress);
   }

@@ -14,11 +14,12 @@ const CALIBRATION_BATCH = 4;
 const PARALLEL_EFFICIENCY = 0.8;
 
 /**
- * Milliseconds per sample of model.predict here, from one timed batch after a warm-up.
- * The result is read asynchronously: a GPU backend (webgpu under Node) cannot read back
- * synchronously.
+ * Milliseconds per sample of model.predict here, from timed batches after a warm-up: one by
+ * default (a run starting), or the median of `timings` (an estimate before Start, where a
+ * small model's sub-millisecond passes are otherwise mostly noise). The result is read
+ * asynchronously: a GPU backend (webgpu under Node) cannot read back synchronously.
  */
-export async function forwardMsPerSample(model: tf.LayersModel, inputShape: number[]): Promise<number> {
+export async function forwardMsPerSample(model: tf.LayersModel, inputShape: number[], timings = 1): Promise<number> {
   const xs = tf.zeros([CALIBRATION_BATCH, ...inputShape]);
   const forward = async () => {
     const ys = model.predict(xs) as tf.Tensor;
@@ -30,9 +31,13 @@ export async function forwardMsPerSample(model: tf.LayersModel, inputShape: numb
   };
   try {
     await forward();
-    const started = performance.now();
-    await forward();
-    return (performance.now() - started) / CALIBRATION_BATCH;
+    const times: number[] = [];
+    for (let i = 0; i < Math.max(1, timings); i++) {
+      const started = performance.now();
+      await forward();
+      times.push((performance.now() - started) / CALIBRATION_BATCH);
+    }
+    return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
   } finally {
     xs.dispose();
   }

@@ -16,9 +16,10 @@ const layers: LayerRow[] = [
 
 afterEach(cleanup);
 
-function setup(sourceClasses: number, targetClasses: number, head: 'replace' | 'keep' = 'replace') {
+function setup(sourceClasses: number, targetClasses: number, head: 'replace' | 'keep' = 'replace', baselineCost: string | null = null) {
   return render(TransferSettings, {
     props: {
+      baselineCost,
       layers,
       sourceClasses,
       targetClasses,
@@ -89,5 +90,19 @@ describe('TransferSettings: freezing layers', () => {
   it('lets the head be kept when source and target have as many classes', () => {
     setup(5, 5);
     expect((screen.getByRole('radio', { name: /^Keep/ }) as HTMLInputElement).disabled).toBe(false);
+  });
+});
+
+describe('TransferSettings: the baseline toggle', () => {
+  it("says what the baseline costs here, as the checkbox's description", () => {
+    setup(5, 5, 'keep', 'On this machine it takes ~3.0 min, about 9× the fine-tuning.');
+    const toggle = screen.getByRole('checkbox', { name: 'Also train the same model from random weights on the target data' });
+    const described = (toggle.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent ?? '');
+    expect(described.join(' ')).toContain('On this machine it takes ~3.0 min, about 9× the fine-tuning.');
+  });
+
+  it('gives general advice while there is no estimate', () => {
+    setup(5, 5, 'keep');
+    expect(document.getElementById('baseline-cost')?.textContent).toMatch(/usually takes longer than the fine-tuning/);
   });
 });

@@ -16,6 +16,7 @@ export const validArgs: Record<MethodName, Record<string, unknown>> = {
   'datasets.preview': { dataset: builtin, perClass: 2, seed: 1 },
   'datasets.samples': { dataset: builtin, seed: 1, ids: ['a'] },
   'experiments.validate': { spec: tinySpec() },
+  'experiments.estimate': { spec: tinySpec() },
   'experiments.start': { spec: tinySpec() },
   'experiments.cancel': { experimentId: ID },
   'experiments.get': { experimentId: ID },

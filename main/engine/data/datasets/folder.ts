@@ -230,3 +230,33 @@ export async function loadImageFolder(
   }
   return sourceData(cache.samples, ok, warnings);
 }
+
+/**
+ * The folder as listed, not decoded: classes, which files belong to which split, and the
+ * size images would decode at (from the first image's header). For counting samples (an
+ * estimate of a run's cost) without decoding a whole folder; its samples cannot be read.
+ */
+export async function listImageFolder(root: string, options: Pick<ImageFolderOptions, 'imageSize' | 'channels'>): Promise<SourceData> {
+  const layout = await describeLayout(root);
+  const shape = await chooseGeometry([...layout.train, ...(layout.test ?? [])], options.imageSize, options.channels);
+  const size = shape[0] * shape[1] * shape[2];
+  const listed = (files: ImageFile[]): SourceSplit => ({
+    values: {
+      count: files.length,
+      size,
+      read: () => {
+        throw new Error(`image folder ${root} was listed, not decoded: its samples cannot be read`);
+      },
+    },
+    labels: Int32Array.from(files, (f) => f.label),
+    id: (i) => files[i].id,
+  });
+  return {
+    description: `image folder ${path.basename(path.resolve(root))}`,
+    classNames: layout.classNames,
+    shape: [...shape],
+    train: listed(layout.train),
+    test: layout.test ? listed(layout.test) : undefined,
+    warnings: [],
+  };
+}

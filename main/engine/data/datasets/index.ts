@@ -10,7 +10,7 @@ import { loadCifar10Folder } from './cifar10';
 import { loadCsvFiles } from './csv';
 import { loadDownloadedDataset } from '../downloads/downloaded-dataset';
 import { finishDataset } from './finish-dataset';
-import { loadImageFolder, type BuildingFolder } from './folder';
+import { listImageFolder, loadImageFolder, type BuildingFolder } from './folder';
 import { describeIdx, loadIdxFiles } from './idx';
 import { previewOf, DEFAULT_PREVIEW_PER_CLASS, type DatasetPreview } from './preview';
 import type { LoadOptions, SourceData } from './source-data';
@@ -82,4 +82,15 @@ export async function loadDataset(spec: DatasetSpec, opts: LoadOptions): Promise
 /** Loads the dataset and summarises it for the UI: per-class counts and a few samples per class. */
 export async function previewDataset(spec: DatasetSpec, opts: LoadOptions & { perClass?: number }): Promise<DatasetPreview> {
   return previewOf(await loadDataset(spec, opts), opts.perClass ?? DEFAULT_PREVIEW_PER_CLASS);
+}
+
+/**
+ * The dataset as training would see it — classes, splits, per-class limit, input shape — for
+ * counting only: an image folder is listed, not decoded (its samples cannot be read); other
+ * kinds load as usual (bytes, or a downloaded set from its cache).
+ */
+export async function countDataset(spec: DatasetSpec, opts: LoadOptions): Promise<Dataset> {
+  if (spec.kind !== 'folder') return loadDataset(spec, opts);
+  const root = path.resolve(opts.baseFolder ?? process.cwd(), spec.path);
+  return finishDataset(await listImageFolder(root, { imageSize: spec.imageSize, channels: spec.channels }), spec, opts.seed);
 }
