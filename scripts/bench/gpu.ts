@@ -75,7 +75,7 @@ async function main(): Promise<void> {
         const gpu = await tryRun(() => engineRun(spec, dataset, epochs, batch, 'webgpu'));
         adapter ??= gpu.environment?.gpuAdapter as GpuAdapterRecord | undefined;
         const cpu = await engineRun(spec, dataset, epochs, batch, 'wasm');
-        const pytorch = cuda ? runPytorchCuda(root, model, batch) : null;
+        const pytorch = cuda ? runPytorchCuda(root, cuda.python, model, batch) : null;
         const webgpu = gpu.rates ? afterWarmUp(gpu.rates) : null;
         const cpuRate = afterWarmUp(cpu.samplesPerSec);
         const entry: GpuBenchEntry = {
@@ -147,8 +147,7 @@ function findCudaTorch(): { python: string; device: string; version: string } | 
   return null;
 }
 
-function runPytorchCuda(root: string, model: GpuBenchModel, batch: number): number {
-  const python = findCudaTorch()!.python;
+function runPytorchCuda(root: string, python: string, model: GpuBenchModel, batch: number): number {
   const script = path.join(root, 'scripts', 'bench', 'pytorch_gpu.py');
   const args = [script, '--model', model, '--samples', String(samples), '--epochs', String(epochs), '--batch', String(batch), '--side', String(side)];
   const run = spawnSync(python, args, { encoding: 'utf8' });
