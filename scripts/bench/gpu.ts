@@ -67,6 +67,11 @@ async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'transfer-lab-bench-gpu-'));
   const entries: GpuBenchEntry[] = [];
   let adapter: GpuAdapterRecord | undefined;
+  // Written after every row too (complete: false), so a run stopped at a time limit keeps what it measured.
+  const save = (complete: boolean) => {
+    if (!outFile) return;
+    fs.writeFileSync(outFile, JSON.stringify({ environment: env, gpuAdapter: adapter ?? null, pytorchCuda: cuda, samples, epochs, mobilenetSide: side, complete, results: entries }, null, 2));
+  };
   try {
     const data = writeRandomCifar(path.join(work, 'data'), samples, 1);
     for (const model of models) {
@@ -90,6 +95,7 @@ async function main(): Promise<void> {
           webgpuOverPytorch: webgpu !== null && pytorch !== null ? webgpu / pytorch : null,
         };
         entries.push(entry);
+        save(false);
         const per = (r: number[] | undefined) => (r ? r.map((x) => x.toFixed(0)).join('/') : '—');
         console.log(`  ${model} batch ${batch} (samples/s per epoch): webgpu ${gpu.error ? `failed: ${gpu.error}` : per(gpu.rates)}, cpu engine ${per(cpu.samplesPerSec)}` +
           (pytorch !== null ? `, PyTorch CUDA ${pytorch.toFixed(0)}` : ''));
@@ -112,9 +118,7 @@ async function main(): Promise<void> {
     'PyTorch CUDA samples/s': fixed(e.pytorchCudaSamplesPerSec),
     'webgpu/PyTorch': fixed(e.webgpuOverPytorch, 2),
   })));
-  if (outFile) {
-    fs.writeFileSync(outFile, JSON.stringify({ environment: env, gpuAdapter: adapter ?? null, pytorchCuda: cuda, samples, epochs, mobilenetSide: side, results: entries }, null, 2));
-  }
+  save(true);
 }
 
 /** The model spec and dataset of one bench model (MobileNet: saved to a folder and imported). */

@@ -172,27 +172,33 @@ async function main(): Promise<void> {
   const python = findPythonWithTorch();
   console.log(`${env.cpu} x${env.cpuCount}, Node ${env.nodeVersion}, tfjs ${env.tfjsVersion}, backend ${backend}; ` +
     `batch ${BATCH}, Adam, ${epochs} epochs (first excluded), ${rounds} round${rounds === 1 ? '' : 's'}; peak ${peakPerCore} GFLOP/s per core; ` +
+    `samples/epoch ${models.map((m) => `${m} ${samplesOf(m)}`).join(', ')}${threads ? `; threads ${threads.join(', ')}` : ''}; ` +
     `PyTorch: ${python ?? 'not found (apt-get install -y python3-torch libopenblas0-pthread)'}`);
   if (!fs.existsSync(path.join(root, 'dist', 'main', 'worker.js'))) throw new Error('dist/main/worker.js is missing: run `npm run build:main` (npm run bench does)');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'transfer-lab-bench-data-'));
   const entries: TrainingBenchEntry[] = [];
   const scaling: ThreadScalingRow[] = [];
+  // In --threads mode written after every model too (complete: false), so a run stopped at a time limit keeps what it measured.
+  const saveScaling = (complete: boolean) => {
+    if (!outFile) return;
+    const samplesPerEpoch = Object.fromEntries(models.map((m) => [m, samplesOf(m)]));
+    fs.writeFileSync(outFile, JSON.stringify({ environment: env, epochs, rounds, batchSize: BATCH, samplesPerEpoch, threads, complete, scaling }, null, 2));
+  };
   try {
     for (const model of models) {
       const folder = path.join(dataDir, model);
       const dataset = model === 'mlp' ? writeRandomIdx(folder, samplesOf(model), 1) : writeRandomCifar(folder, samplesOf(model), 1);
-      if (threads) scaling.push(...(await threadScaling(model, dataset, { threads, rounds, epochs, batch: BATCH, backend, root })));
-      else entries.push(await benchModel(model, dataset, root));
+      if (threads) {
+        scaling.push(...(await threadScaling(model, dataset, { threads, rounds, epochs, batch: BATCH, backend, root })));
+        saveScaling(false);
+      } else entries.push(await benchModel(model, dataset, root));
     }
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
   if (threads) {
     printScaling(scaling);
-    if (outFile) {
-      const samplesPerEpoch = Object.fromEntries(models.map((m) => [m, samplesOf(m)]));
-      fs.writeFileSync(outFile, JSON.stringify({ environment: env, epochs, rounds, batchSize: BATCH, samplesPerEpoch, threads, scaling }, null, 2));
-    }
+    saveScaling(true);
     return;
   }
   const fixed = (v: number | null, digits = 0) => (v === null ? '—' : Number(v.toFixed(digits)));

@@ -84,6 +84,7 @@ describe.skipIf(!available)('device pack, staged and run outside the repository 
     const gpu = bench('gpu', ['--models', 'seed-cnn', '--batches', '64', '--samples', '64', '--epochs', '2', '--out', path.join(dir, 'gpu.json')]);
     expect(gpu.status, `${gpu.stdout}\n${gpu.stderr}`).toBe(0);
     const gpuResult = JSON.parse(fs.readFileSync(path.join(dir, 'gpu.json'), 'utf8'));
+    expect(gpuResult.complete).toBe(true);
     expect(gpuResult.gpuAdapter).not.toBeNull();
     expect(gpuResult.results[0].webgpuSamplesPerSec).toBeGreaterThan(0);
     expect(gpuResult.results[0].cpuSamplesPerSec).toBeGreaterThan(0);
@@ -91,7 +92,9 @@ describe.skipIf(!available)('device pack, staged and run outside the repository 
     // The MLP at 2 threads trains in the dense trainer's worker threads (a separate bundle).
     const scaling = bench('training', ['--models', 'mlp', '--threads', '1,2', '--samples-scale', '0.03125', '--epochs', '2', '--rounds', '1', '--out', path.join(dir, 'scaling.json')]);
     expect(scaling.status, `${scaling.stdout}\n${scaling.stderr}`).toBe(0);
-    const rows = JSON.parse(fs.readFileSync(path.join(dir, 'scaling.json'), 'utf8')).scaling;
+    const scalingResult = JSON.parse(fs.readFileSync(path.join(dir, 'scaling.json'), 'utf8'));
+    expect(scalingResult.complete).toBe(true);
+    const rows = scalingResult.scaling;
     expect(rows.map((r: { threads: number }) => r.threads)).toEqual([1, 2]);
     for (const r of rows) expect(r.engineSamplesPerSec).toBeGreaterThan(0);
     expect(rows[0].engineSpeedup).toBe(1);
