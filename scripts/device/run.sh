@@ -25,6 +25,8 @@ else
   scaling_args=(--threads 1,2,4,8,16 --samples-scale 1 --epochs 3 --rounds 1)
   gpu_limit=270 scaling_limit=210
 fi
+# Shorter limits to try the stop path (TRANSFER_LAB_GPU_LIMIT=30 …); the defaults above otherwise.
+gpu_limit="${TRANSFER_LAB_GPU_LIMIT:-$gpu_limit}" scaling_limit="${TRANSFER_LAB_SCALING_LIMIT:-$scaling_limit}"
 
 say() { printf '\n== %s (%s) ==\n' "$1" "$(date -u +%H:%M:%S)"; }
 
@@ -104,7 +106,7 @@ bench() {
   say "$name: node dist/bench/$suite.js $* (limit ${limit}s)"
   (cd "$work/app" && timeout -k 15 "$limit" node "dist/bench/$suite.js" "$@" --out "$out/$name.json") >"$out/$name.log" 2>&1
   local rc=$?
-  [ "$rc" = 124 ] && echo "$name: stopped at its ${limit}s limit; the rows it finished are in $name.log (and $name.json for gpu)"
+  [ "$rc" = 124 ] && echo "$name: stopped at its ${limit}s limit; the rows it finished are in $name.log and, saved as they finish, $name.json"
   [ "$rc" != 0 ] && [ "$rc" != 124 ] && echo "$name: failed (exit code $rc)"
   tail -n 30 "$out/$name.log"
 }
