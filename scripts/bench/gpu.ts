@@ -52,6 +52,8 @@ export interface GpuBenchEntry {
   cpuBackend: string;
   webgpuOverCpu: number | null;
   pytorchCudaSamplesPerSec: number | null;
+  /** Why PyTorch CUDA has no figure although python3 has it (its script failed). */
+  pytorchError?: string;
   webgpuOverPytorch: number | null;
 }
 
@@ -80,7 +82,14 @@ async function main(): Promise<void> {
         const gpu = await tryRun(() => engineRun(spec, dataset, epochs, batch, 'webgpu'));
         adapter ??= gpu.environment?.gpuAdapter as GpuAdapterRecord | undefined;
         const cpu = await engineRun(spec, dataset, epochs, batch, 'wasm');
-        const pytorch = cuda ? runPytorchCuda(root, cuda.python, model, batch) : null;
+        // A failing PyTorch run costs its column, not the rows still to come.
+        let pytorch: number | null = null;
+        let pytorchError: string | undefined;
+        try {
+          pytorch = cuda ? runPytorchCuda(root, cuda.python, model, batch) : null;
+        } catch (err) {
+          pytorchError = (err as Error).message;
+        }
         const webgpu = gpu.rates ? afterWarmUp(gpu.rates) : null;
         const cpuRate = afterWarmUp(cpu.samplesPerSec);
         const entry: GpuBenchEntry = {
@@ -92,13 +101,14 @@ async function main(): Promise<void> {
           cpuBackend: String(cpu.environment.backend ?? 'wasm'),
           webgpuOverCpu: webgpu === null ? null : webgpu / cpuRate,
           pytorchCudaSamplesPerSec: pytorch,
+          ...(pytorchError ? { pytorchError } : {}),
           webgpuOverPytorch: webgpu !== null && pytorch !== null ? webgpu / pytorch : null,
         };
         entries.push(entry);
         save(false);
         const per = (r: number[] | undefined) => (r ? r.map((x) => x.toFixed(0)).join('/') : '—');
         console.log(`  ${model} batch ${batch} (samples/s per epoch): webgpu ${gpu.error ? `failed: ${gpu.error}` : per(gpu.rates)}, cpu engine ${per(cpu.samplesPerSec)}` +
-          (pytorch !== null ? `, PyTorch CUDA ${pytorch.toFixed(0)}` : ''));
+          (pytorch !== null ? `, PyTorch CUDA ${pytorch.toFixed(0)}` : '') + (pytorchError ? `, PyTorch CUDA failed: ${pytorchError}` : ''));
       }
     }
   } finally {
