@@ -52,6 +52,8 @@ export interface GpuBenchEntry {
   cpuBackend: string;
   webgpuOverCpu: number | null;
   pytorchCudaSamplesPerSec: number | null;
+  /** Why PyTorch CUDA has no figure although python3 has it (its script failed). */
+  pytorchError?: string;
   webgpuOverPytorch: number | null;
 }
 
@@ -67,6 +69,11 @@ async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'transfer-lab-bench-gpu-'));
   const entries: GpuBenchEntry[] = [];
   let adapter: GpuAdapterRecord | undefined;
+  // Written after every row too (complete: false), so a run stopped at a time limit keeps what it measured.
+  const save = (complete: boolean) => {
+    if (!outFile) return;
+    fs.writeFileSync(outFile, JSON.stringify({ environment: env, gpuAdapter: adapter ?? null, pytorchCuda: cuda, samples, epochs, mobilenetSide: side, complete, results: entries }, null, 2));
+  };
   try {
     const data = writeRandomCifar(path.join(work, 'data'), samples, 1);
     for (const model of models) {
@@ -75,7 +82,14 @@ async function main(): Promise<void> {
         const gpu = await tryRun(() => engineRun(spec, dataset, epochs, batch, 'webgpu'));
         adapter ??= gpu.environment?.gpuAdapter as GpuAdapterRecord | undefined;
         const cpu = await engineRun(spec, dataset, epochs, batch, 'wasm');
-        const pytorch = cuda ? runPytorchCuda(root, model, batch) : null;
+        // A failing PyTorch run costs its column, not the rows still to come.
+        let pytorch: number | null = null;
+        let pytorchError: string | undefined;
+        try {
+          pytorch = cuda ? runPytorchCuda(root, cuda.python, model, batch) : null;
+        } catch (err) {
+          pytorchError = (err as Error).message;
+        }
         const webgpu = gpu.rates ? afterWarmUp(gpu.rates) : null;
         const cpuRate = afterWarmUp(cpu.samplesPerSec);
         const entry: GpuBenchEntry = {
@@ -87,12 +101,14 @@ async function main(): Promise<void> {
           cpuBackend: String(cpu.environment.backend ?? 'wasm'),
           webgpuOverCpu: webgpu === null ? null : webgpu / cpuRate,
           pytorchCudaSamplesPerSec: pytorch,
+          ...(pytorchError ? { pytorchError } : {}),
           webgpuOverPytorch: webgpu !== null && pytorch !== null ? webgpu / pytorch : null,
         };
         entries.push(entry);
+        save(false);
         const per = (r: number[] | undefined) => (r ? r.map((x) => x.toFixed(0)).join('/') : '—');
         console.log(`  ${model} batch ${batch} (samples/s per epoch): webgpu ${gpu.error ? `failed: ${gpu.error}` : per(gpu.rates)}, cpu engine ${per(cpu.samplesPerSec)}` +
-          (pytorch !== null ? `, PyTorch CUDA ${pytorch.toFixed(0)}` : ''));
+          (pytorch !== null ? `, PyTorch CUDA ${pytorch.toFixed(0)}` : '') + (pytorchError ? `, PyTorch CUDA failed: ${pytorchError}` : ''));
       }
     }
   } finally {
@@ -112,9 +128,7 @@ async function main(): Promise<void> {
     'PyTorch CUDA samples/s': fixed(e.pytorchCudaSamplesPerSec),
     'webgpu/PyTorch': fixed(e.webgpuOverPytorch, 2),
   })));
-  if (outFile) {
-    fs.writeFileSync(outFile, JSON.stringify({ environment: env, gpuAdapter: adapter ?? null, pytorchCuda: cuda, samples, epochs, mobilenetSide: side, results: entries }, null, 2));
-  }
+  save(true);
 }
 
 /** The model spec and dataset of one bench model (MobileNet: saved to a folder and imported). */
@@ -147,8 +161,7 @@ function findCudaTorch(): { python: string; device: string; version: string } | 
   return null;
 }
 
-function runPytorchCuda(root: string, model: GpuBenchModel, batch: number): number {
-  const python = findCudaTorch()!.python;
+function runPytorchCuda(root: string, python: string, model: GpuBenchModel, batch: number): number {
   const script = path.join(root, 'scripts', 'bench', 'pytorch_gpu.py');
   const args = [script, '--model', model, '--samples', String(samples), '--epochs', String(epochs), '--batch', String(batch), '--side', String(side)];
   const run = spawnSync(python, args, { encoding: 'utf8' });

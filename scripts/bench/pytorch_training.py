@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch reference for `npm run bench -- training`: the engine's built-in architectures
 (main/engine/models/architectures.ts), trained on random data with the same batch size,
-optimizer and learning rate, on the CPU with PyTorch's default thread count.
+optimizer and learning rate, on the CPU with PyTorch's default thread count (or --threads N).
 
     python3 scripts/bench/pytorch_training.py --model seed-cnn --samples 2048 --epochs 3
 
@@ -45,7 +45,11 @@ def main():
     parser.add_argument('--epochs', type=int, default=3)
     parser.add_argument('--batch', type=int, default=64)
     parser.add_argument('--classes', type=int, default=10)
+    parser.add_argument('--threads', type=int, default=0, help='torch.set_num_threads (default: PyTorch\'s own choice)')
     args = parser.parse_args()
+
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
 
     torch.manual_seed(1)
     build, shape = MODELS[args.model]

@@ -2,6 +2,7 @@
 // store), of raw tfjs model.fit on the same backend, and of PyTorch on the CPU, side by side.
 //   npm run bench -- training [--models seed-cnn,small-cnn,mlp] [--epochs 3] [--rounds 3]
 //                             [--backend wasm] [--peak-gflops-per-core 240] [--out results.json]
+//                             [--samples-scale 1] [--threads 1,2,4,8,16]
 // Every variant trains on random data of the same shape with batch 64, Adam (lr 1e-3) and
 // categorical cross-entropy; the first epoch is warm-up and excluded. PyTorch runs when a
 // python that imports torch is found (`python3`, then `/usr/bin/python3`; on Debian:
@@ -13,6 +14,11 @@
 // measured anywhere from 43k to 74k samples/s here). Each round runs the engine on every core,
 // the engine on one thread and PyTorch back to back, and the ratios are taken within a round,
 // so they compare runs that saw the same load; the table shows medians over the rounds.
+//
+// --threads N,M,… asks instead how training scales with threads: each round runs the engine
+// and PyTorch at every count given (training/thread-scaling.ts); the raw model.fit baseline
+// is skipped. --samples-scale multiplies every model's samples per epoch (0.1 for a smoke
+// run, 4 for a machine where an epoch of the defaults takes well under a second).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +31,7 @@ import { trainingFlopsPerSample } from './training/flops';
 import { rawFitSamplesPerSec } from './training/raw-fit';
 import { engineSamplesPerSec } from './training/engine-run';
 import { findPythonWithTorch, runPytorch } from './training/pytorch-reference';
+import { median, parseThreadList, threadScaling, type ThreadScalingRow } from './training/thread-scaling';
 import { argValue } from './shared/bench-args';
 
 const BATCH = 64;
@@ -37,6 +44,8 @@ const rounds = Number(argValue('--rounds') ?? 3);
 const backend = (argValue('--backend') ?? 'wasm') as 'wasm' | 'cpu';
 const peakPerCore = Number(argValue('--peak-gflops-per-core') ?? 240);
 const outFile = argValue('--out');
+const samplesScale = Number(argValue('--samples-scale') ?? 1);
+const threadList = argValue('--threads');
 for (const m of models) {
   if (!(m in SAMPLES)) {
     console.error(`--models: unknown model '${m}'; expected seed-cnn, small-cnn or mlp`);
@@ -55,6 +64,20 @@ if (backend !== 'wasm' && backend !== 'cpu') {
   console.error(`--backend: expected wasm or cpu, got ${backend}`);
   process.exit(2);
 }
+if (!(Number.isFinite(samplesScale) && samplesScale > 0)) {
+  console.error(`--samples-scale: expected a number > 0, got ${argValue('--samples-scale')}`);
+  process.exit(2);
+}
+let threads: number[] | undefined;
+try {
+  threads = threadList === undefined ? undefined : parseThreadList(threadList);
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(2);
+}
+
+/** Samples per epoch of `model`: the default scaled, whole batches, at least one. */
+const samplesOf = (model: ArchitectureName) => Math.max(BATCH, Math.round((SAMPLES[model] * samplesScale) / BATCH) * BATCH);
 
 /** One round: the engine on all threads, on one thread, and PyTorch, back to back. */
 export interface TrainingBenchRound {
@@ -90,12 +113,6 @@ export interface TrainingBenchEntry {
 const afterWarmUp = (rates: number[]) => {
   const rest = rates.slice(1);
   return rest.reduce((a, b) => a + b, 0) / rest.length;
-};
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
 async function engineWithThreads(model: ArchitectureName, dataset: RandomDataset, threads: number | undefined): Promise<{ rate: number; epochs: number[] }> {
@@ -155,18 +172,34 @@ async function main(): Promise<void> {
   const python = findPythonWithTorch();
   console.log(`${env.cpu} x${env.cpuCount}, Node ${env.nodeVersion}, tfjs ${env.tfjsVersion}, backend ${backend}; ` +
     `batch ${BATCH}, Adam, ${epochs} epochs (first excluded), ${rounds} round${rounds === 1 ? '' : 's'}; peak ${peakPerCore} GFLOP/s per core; ` +
+    `samples/epoch ${models.map((m) => `${m} ${samplesOf(m)}`).join(', ')}${threads ? `; threads ${threads.join(', ')}` : ''}; ` +
     `PyTorch: ${python ?? 'not found (apt-get install -y python3-torch libopenblas0-pthread)'}`);
   if (!fs.existsSync(path.join(root, 'dist', 'main', 'worker.js'))) throw new Error('dist/main/worker.js is missing: run `npm run build:main` (npm run bench does)');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'transfer-lab-bench-data-'));
   const entries: TrainingBenchEntry[] = [];
+  const scaling: ThreadScalingRow[] = [];
+  // In --threads mode written after every model too (complete: false), so a run stopped at a time limit keeps what it measured.
+  const saveScaling = (complete: boolean) => {
+    if (!outFile) return;
+    const samplesPerEpoch = Object.fromEntries(models.map((m) => [m, samplesOf(m)]));
+    fs.writeFileSync(outFile, JSON.stringify({ environment: env, epochs, rounds, batchSize: BATCH, samplesPerEpoch, threads, complete, scaling }, null, 2));
+  };
   try {
     for (const model of models) {
       const folder = path.join(dataDir, model);
-      const dataset = model === 'mlp' ? writeRandomIdx(folder, SAMPLES[model], 1) : writeRandomCifar(folder, SAMPLES[model], 1);
-      entries.push(await benchModel(model, dataset, root));
+      const dataset = model === 'mlp' ? writeRandomIdx(folder, samplesOf(model), 1) : writeRandomCifar(folder, samplesOf(model), 1);
+      if (threads) {
+        scaling.push(...(await threadScaling(model, dataset, { threads, rounds, epochs, batch: BATCH, backend, root })));
+        saveScaling(false);
+      } else entries.push(await benchModel(model, dataset, root));
     }
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  if (threads) {
+    printScaling(scaling);
+    saveScaling(true);
+    return;
   }
   const fixed = (v: number | null, digits = 0) => (v === null ? '—' : Number(v.toFixed(digits)));
   console.table(entries.map((e) => ({
@@ -182,6 +215,19 @@ async function main(): Promise<void> {
     'peak share': `${(e.peakShare * 100).toFixed(1)} %`,
   })));
   if (outFile) fs.writeFileSync(outFile, JSON.stringify({ environment: env, epochs, rounds, batchSize: BATCH, peakGflopsPerCore: peakPerCore, results: entries }, null, 2));
+}
+
+function printScaling(rows: ThreadScalingRow[]): void {
+  const fixed = (v: number | null, digits = 0) => (v === null ? '—' : Number(v.toFixed(digits)));
+  console.table(rows.map((r) => ({
+    model: r.model,
+    threads: r.threads === r.engineThreads ? r.threads : `${r.threads} (engine: ${r.engineThreads})`,
+    'engine samples/s': fixed(r.engineSamplesPerSec),
+    'PyTorch samples/s': fixed(r.pytorchSamplesPerSec),
+    'engine/PyTorch': fixed(r.engineOverPytorch, 2),
+    'engine speed-up': fixed(r.engineSpeedup, 2),
+    'PyTorch speed-up': fixed(r.pytorchSpeedup, 2),
+  })));
 }
 
 main().catch((err) => {

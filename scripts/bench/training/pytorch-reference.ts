@@ -27,11 +27,13 @@ export function findPythonWithTorch(): string | null {
   return pythonWithTorch;
 }
 
-export function runPytorch(root: string, model: string, samples: number, epochs: number, batch: number): PytorchResult | null {
+/** PyTorch's figures for `model`; with `threads`, on that many (torch.set_num_threads), else on its default. */
+export function runPytorch(root: string, model: string, samples: number, epochs: number, batch: number, threads?: number): PytorchResult | null {
   const python = findPythonWithTorch();
   if (python === null) return null;
   const script = path.join(root, 'scripts', 'bench', 'pytorch_training.py');
   const args = [script, '--model', model, '--samples', String(samples), '--epochs', String(epochs), '--batch', String(batch)];
+  if (threads !== undefined) args.push('--threads', String(threads));
   const run = spawnSync(python, args, { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`${python} ${path.relative(root, script)} --model ${model} failed:\n${run.stderr}`);
   const parsed = JSON.parse(run.stdout.trim().split('\n').pop()!) as Omit<PytorchResult, 'python'>;
