@@ -9,6 +9,7 @@ import type { TrainingSpec } from '@contract/spec';
 import type { PenaltyTerm } from './regularization';
 import { createDataParallelTrainer, type DataParallelTrainer } from '../accel/data-parallel/data-parallel-trainer';
 import { createDenseTrainer, denseModelUnsupported, type DenseTrainer } from '../accel/dense-trainer/dense-trainer';
+import { MAX_THREADS as DENSE_MAX_THREADS } from '../accel/dense-trainer/dense-layout';
 import { categoricalCrossEntropy } from './losses';
 
 export interface StepRunner {
@@ -275,7 +276,9 @@ export function planParallelism(model: tf.LayersModel, threads: number, backend:
   if (backend !== 'wasm' && backend !== 'cpu') return { kind: 'local', threads: 1, workers: 0, description: `training on the ${backend} backend` };
   const notDense = denseUnsupported(model, o);
   if (notDense === undefined) {
-    const used = o.batchSize === undefined ? threads : Math.max(1, Math.min(threads, Math.floor(o.batchSize / MIN_DENSE_SHARD)));
+    // The dense trainer's shared memory has room for DENSE_MAX_THREADS shares; a spec may ask for more threads.
+    const wanted = Math.min(threads, DENSE_MAX_THREADS);
+    const used = o.batchSize === undefined ? wanted : Math.max(1, Math.min(wanted, Math.floor(o.batchSize / MIN_DENSE_SHARD)));
     return { kind: 'dense', threads: used, workers: used - 1, description: `dense trainer (outside tfjs) on ${used} thread${used === 1 ? '' : 's'}` };
   }
   const convolutional = model.layers.some((l) => l.getClassName().startsWith('Conv') && l.trainable);

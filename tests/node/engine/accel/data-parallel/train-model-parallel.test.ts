@@ -10,6 +10,7 @@ import { selectBackend } from '../../../../../main/engine/accel/backend';
 import { buildModel } from '../../../../../main/engine/model';
 import { trainModel } from '../../../../../main/engine/training/train';
 import { planParallelism } from '../../../../../main/engine/training/step-runner';
+import { MAX_THREADS as DENSE_MAX_THREADS } from '../../../../../main/engine/accel/dense-trainer/dense-layout';
 import { createRng } from '../../../../../main/engine/rng';
 import type { TrainingSpec } from '@contract/spec';
 
@@ -124,4 +125,22 @@ describe('trainModel on two threads', () => {
     expect(planParallelism(mlp, 2, 'tensorflow', {}).kind).toBe('local');
     mlp.dispose();
   });
+
+  it('never plans more dense-trainer threads than it has (a spec may ask for up to 64)', async () => {
+    const mlp = buildModel('mlp', inputShape, 3, 5);
+    const plan = planParallelism(mlp, 64, 'wasm', { optimizer: 'adam', batchSize: 1024 });
+    expect(plan).toMatchObject({ kind: 'dense', threads: DENSE_MAX_THREADS, description: `dense trainer (outside tfjs) on ${DENSE_MAX_THREADS} threads` });
+    mlp.dispose();
+    // Asked for 16 threads with room for 16 shares of a batch: it trains (on 15) rather than failing.
+    const result = await trainModel(buildModel('mlp', inputShape, 3, 5), { train: tinySplit(160, 1) }, { ...training, batchSize: 128, epochs: 1 }, {
+      seed: 9,
+      inputShape,
+      numClasses: 3,
+      threads: 16,
+      replicaFile,
+      denseThreadFile,
+    });
+    expect(result.threads).toBe(DENSE_MAX_THREADS);
+    expect(result.epochs).toHaveLength(1);
+  }, 60_000);
 });
