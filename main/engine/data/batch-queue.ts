@@ -1,7 +1,7 @@
 // Batches of a split read ahead while the current one is computed on. Training, validation,
 // evaluation and the feature pass take batches from it in order; for samples that live on
 // disk (readRowsAsync: the image cache, on-disk features) up to `depth` batches are being read
-// in libuv's thread pool while this thread runs a step, so a disk read and a step's compute
+// by a reader thread while this thread runs a step, so a disk read and a step's compute
 // overlap instead of adding up. Each batch is read into one of at most `depth` buffers that
 // are reused, so memory holds depth × batch, never the dataset. Samples held in memory have
 // no asynchronous read: there a batch is gathered when asked for (reading ahead on the same
@@ -178,7 +178,9 @@ export class BatchQueue {
       const small = this.slots.findIndex((s) => !s.busy && !s.borrowed);
       if (small < 0 && this.slots.length >= this.depth) return undefined;
       const size = this.samples.size;
-      slot = { x: new Float32Array(rows * size), y: new Int32Array(this.options.labels ? rows : 0), rows, busy: false, borrowed: false };
+      // Shared memory where a reader thread fills it (datasets/file-rows.ts), so nothing is copied.
+      const x = this.asyncRead ? new Float32Array(new SharedArrayBuffer(rows * size * 4)) : new Float32Array(rows * size);
+      slot = { x, y: new Int32Array(this.options.labels ? rows : 0), rows, busy: false, borrowed: false };
       if (small >= 0) this.slots[small] = slot;
       else this.slots.push(slot);
       this.allocations += 1;

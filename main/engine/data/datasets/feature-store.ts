@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { floatSamples, type Samples } from './samples';
-import { readFileRows } from './file-rows';
+import { readRows } from './file-rows';
 
 export const FEATURES_IN_MEMORY_BYTES = 256 * 2 ** 20;
 
@@ -52,8 +52,7 @@ export function createFeatureStore(count: number, size: number, limitBytes = FEA
         fs.readSync(fd, rowBytes, 0, rowBytes.length, r * size * 4);
         dst.set(row, offset);
       },
-      // Float rows need no conversion: they are read straight into the batch, off this thread.
-      readRowsAsync: (rows, dst) => readFileRows(fd, what, 0, size * 4, rows, new Uint8Array(dst.buffer, dst.byteOffset, rows.length * size * 4)),
+      readRowsAsync: (rows, dst) => readRows({ fd, what, dataAt: 0, rowBytes: size * 4, kind: 'floats' }, rows, dst),
     }),
     dispose: () => {
       if (closed) return;

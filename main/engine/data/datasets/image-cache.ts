@@ -19,7 +19,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { DatasetError } from './dataset';
 import type { Samples } from './samples';
-import { byteTail, bytesToFloatsInPlace, readFileRows } from './file-rows';
+import { readRows } from './file-rows';
 import { renameRetrying } from '../../fs-retry';
 
 const MAGIC = Buffer.from('TLIMGC01', 'latin1');
@@ -154,8 +154,7 @@ const closeOnCollect = new FinalizationRegistry<number>((fd) => fs.close(fd, () 
 
 /**
  * Rows of the cache file, read on demand and scaled to [0, 1]: one at a time on this thread
- * (read), or a batch at a time in libuv's thread pool (readRowsAsync), each row's bytes read
- * straight into the batch and widened to floats there.
+ * (read), or a batch at a time by the reader thread (readRowsAsync, file-rows.ts).
  */
 function fileSamples(file: string, fd: number, dataAt: number, count: number, size: number): Samples {
   const row = new Uint8Array(size);
@@ -173,11 +172,7 @@ function fileSamples(file: string, fd: number, dataAt: number, count: number, si
       if (got !== size) throw new DatasetError(`could not read ${what}: the file ends within row ${r}`);
       for (let i = 0; i < size; i++) dst[offset + i] = row[i] / 255;
     },
-    readRowsAsync: async (rows, dst) => {
-      const batch = dst.subarray(0, rows.length * size);
-      await readFileRows(fd, what, dataAt, size, rows, byteTail(batch));
-      bytesToFloatsInPlace(batch, 255);
-    },
+    readRowsAsync: (rows, dst) => readRows({ fd, what, dataAt, rowBytes: size, kind: 'bytes' }, rows, dst),
   };
   closeOnCollect.register(samples, fd);
   return samples;

@@ -4,8 +4,8 @@
 // subsets and shuffles are index permutations over a base (pickSamples), and resizing to a
 // model's input size is a per-row transform (mapSamples). Consumers gather batches with
 // gatherRows, or read them ahead with a BatchQueue (../batch-queue.ts), so memory holds the
-// batches in flight, not the dataset. Sources on disk also read rows asynchronously
-// (readRowsAsync: libuv's thread pool does the reading while this thread computes a step).
+// batches in flight, not the dataset. Sources on disk also read batches asynchronously
+// (readRowsAsync: a reader thread reads them while this thread computes a step).
 
 export interface Samples {
   /** Number of samples. */
@@ -72,12 +72,13 @@ export function mapSamples(base: Samples, size: number, transform: (src: Float32
   const baseAsync = base.readRowsAsync?.bind(base);
   if (baseAsync) {
     // Base rows land in a scratch batch first; scratches are reused, one per read in flight
-    // (a BatchQueue has at most its depth in flight, so this stays bounded too).
+    // (a BatchQueue has at most its depth in flight, so this stays bounded too). Shared
+    // memory, so a reader thread can write into it directly (datasets/file-rows.ts).
     const free: Float32Array[] = [];
     mapped.readRowsAsync = async (rows, dst) => {
       const needed = rows.length * base.size;
       let batch = free.pop();
-      if (!batch || batch.length < needed) batch = new Float32Array(needed);
+      if (!batch || batch.length < needed) batch = new Float32Array(new SharedArrayBuffer(needed * 4));
       try {
         await baseAsync(rows, batch.subarray(0, needed));
         for (let k = 0; k < rows.length; k++) transform(batch.subarray(k * base.size, (k + 1) * base.size), dst, k * size);
