@@ -14,6 +14,11 @@ import { gatherRows, type Samples } from './datasets/samples';
 
 /** Batches read ahead by default: one being computed on, two being read. */
 export const DEFAULT_DEPTH = 3;
+/**
+ * Most memory the buffers of reading ahead may take: validation of 224 × 224 images in
+ * batches of 256 (154 MB a batch) keeps one buffer, as before the queue, rather than two.
+ */
+export const READ_AHEAD_BYTES = 128 * 2 ** 20;
 
 export interface Batch {
   /** The samples, n × size values: a view of a pooled buffer, valid until release(). */
@@ -28,8 +33,13 @@ export interface Batch {
 
 export interface BatchQueueOptions {
   batchSize: number;
-  /** Batches in buffers at once, handed out or being read (default DEFAULT_DEPTH); at least 1. */
+  /**
+   * Batches in buffers at once, handed out or being read (default DEFAULT_DEPTH), fewer where
+   * they would pass readAheadBytes together; at least 1.
+   */
   depth?: number;
+  /** Default READ_AHEAD_BYTES. */
+  readAheadBytes?: number;
   /** Labels by row of the samples; batches carry theirs. */
   labels?: Int32Array;
   /**
@@ -74,7 +84,9 @@ export class BatchQueue {
   ) {
     if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new Error(`batch queue: batch size must be a whole number ≥ 1, got ${options.batchSize}`);
     this.batchSize = options.batchSize;
-    this.depth = Math.max(1, Math.floor(options.depth ?? DEFAULT_DEPTH));
+    const batchBytes = this.batchSize * samples.size * 4;
+    const fits = Math.floor((options.readAheadBytes ?? READ_AHEAD_BYTES) / batchBytes);
+    this.depth = Math.max(1, Math.min(Math.floor(options.depth ?? DEFAULT_DEPTH), fits));
     this.asyncRead = samples.readRowsAsync !== undefined;
     const own = options.syncBuffer;
     if (own && !this.asyncRead) {

@@ -172,6 +172,18 @@ describe('batch queue', () => {
     await queue.stop();
   });
 
+  it('reads fewer batches ahead where depth batches would pass its memory limit, one at the least', async () => {
+    const batchBytes = 4 * cache.samples.size * 4;
+    expect(new BatchQueue(cache.samples, { batchSize: 4, depth: 3, readAheadBytes: 2 * batchBytes }).depth).toBe(2);
+    const { samples, log } = watched(cache.samples);
+    const queue = new BatchQueue(samples, { batchSize: 4, depth: 3, labels, readAheadBytes: batchBytes - 1 });
+    expect(queue.depth).toBe(1);
+    const order = shuffledIndices(count, createRng(4));
+    expect(await drain(queue, order)).toEqual(gathered(cache.samples, order, 4));
+    expect(queue.allocated).toBe(1);
+    expect(log.most).toBe(1);
+  });
+
   it('has the next batches read while the current one is used (the overlap with compute)', async () => {
     const { samples, log } = watched(cache.samples);
     const queue = new BatchQueue(samples, { batchSize: 5, depth: 3, labels });
