@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Split } from '../data/datasets/dataset';
 import { sampleSize } from '../data/datasets/dataset';
-import { gatherRows } from '../data/datasets/samples';
+import { forEachBatch } from '../data/batch-queue';
 
 import type { ClassMetrics, Misclassified as ContractMisclassified } from '@contract/results';
 
@@ -66,20 +66,15 @@ export async function predictProbabilities(
   inputShape: number[],
   batchSize = 256,
 ): Promise<Float32Array> {
-  const size = sampleSize(inputShape);
   const count = split.y.length;
+  if (split.x.size !== sampleSize(inputShape)) throw new Error(`predictProbabilities: samples have ${split.x.size} values, expected shape [${inputShape.join(', ')}]`);
   const numClasses = (model.outputs[0].shape[1] ?? 0) as number;
   const out = new Float32Array(count * numClasses);
-  const buffer = new Float32Array(Math.min(batchSize, count) * size);
-  for (let start = 0; start < count; start += batchSize) {
-    const n = Math.min(batchSize, count - start);
-    const probs = tf.tidy(() => {
-      const xs = tf.tensor(gatherRows(split.x, null, start, start + n, buffer), [n, ...inputShape]);
-      return model.predict(xs) as tf.Tensor;
-    });
+  await forEachBatch(split.x, count, batchSize, async (x, n, start) => {
+    const probs = tf.tidy(() => model.predict(tf.tensor(x, [n, ...inputShape])) as tf.Tensor);
     out.set(await probs.data(), start * numClasses);
     probs.dispose();
-  }
+  });
   return out;
 }
 

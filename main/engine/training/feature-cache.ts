@@ -11,7 +11,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Split } from '../data/datasets/dataset';
 import { sampleSize } from '../data/datasets/dataset';
-import { floatSamples, gatherRows } from '../data/datasets/samples';
+import { floatSamples } from '../data/datasets/samples';
+import { forEachBatch } from '../data/batch-queue';
 import { isFrozenPrefix, splitAtLayer, type SplitModel } from '../model';
 
 /**
@@ -59,16 +60,12 @@ export async function computeFeatures(prefix: tf.LayersModel, split: Split, inpu
   const outShape = prefix.outputs[0].shape.slice(1) as number[];
   const outSize = sampleSize(outShape);
   const x = new Float32Array(count * outSize);
-  const buffer = new Float32Array(Math.min(batchSize, count) * inSize);
-  for (let start = 0; start < count; start += batchSize) {
-    const n = Math.min(batchSize, count - start);
-    const features = tf.tidy(() => {
-      const xs = tf.tensor(gatherRows(split.x, null, start, start + n, buffer), [n, ...inputShape]);
-      return prefix.predict(xs) as tf.Tensor;
-    });
+  if (split.x.size !== inSize) throw new Error(`computeFeatures: samples have ${split.x.size} values, expected shape [${inputShape.join(', ')}]`);
+  await forEachBatch(split.x, count, batchSize, async (batch, n, start) => {
+    const features = tf.tidy(() => prefix.predict(tf.tensor(batch, [n, ...inputShape])) as tf.Tensor);
     x.set(await features.data(), start * outSize);
     features.dispose();
-  }
+  });
   return { x: floatSamples(x, outSize), y: split.y, ids: split.ids };
 }
 

@@ -17,7 +17,10 @@ export interface StepRunner {
   readonly optimizer: tf.Optimizer;
   /** Replicas computing each step (1 on this thread alone). */
   readonly replicas: number;
-  /** Trains on one batch (x flat, n samples). */
+  /**
+   * Trains on one batch (x flat, n samples). Keeps no reference to x or y once it returns:
+   * the loop reuses their buffers for batches read ahead (data/batch-queue.ts).
+   */
   run(x: Float32Array, y: Int32Array, n: number, rng: Rng): void;
   /** Loss and correct count of the last step (read for progress reports only). */
   lastStep(): Promise<{ loss: number; correct: number }>;

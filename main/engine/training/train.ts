@@ -8,6 +8,7 @@ import type { Split } from '../data/datasets/dataset';
 import { sampleSize } from '../data/datasets/dataset';
 import type { TrainingSpec } from '@contract/spec';
 import { gatherRows, pickSamples } from '../data/datasets/samples';
+import { BatchQueue } from '../data/batch-queue';
 import { createRng, shuffledIndices, type Rng } from '../rng';
 import { createStepRunner, planParallelism, type StepPlan } from './step-runner';
 import { createOptimizer } from './optimizers/create-optimizer';
@@ -136,25 +137,35 @@ export function splitValidation(split: Split, fraction: number, seed: number, in
 
 /** Mean loss and accuracy of a model on a split, in inference mode. */
 export async function measure(model: tf.LayersModel, split: Split, inputShape: number[], numClasses: number, batchSize = 256): Promise<{ loss: number; accuracy: number }> {
-  const size = sampleSize(inputShape);
   const count = split.y.length;
+  if (split.x.size !== sampleSize(inputShape)) throw new Error(`measure: samples have ${split.x.size} values, expected shape [${inputShape.join(', ')}]`);
   let lossSum = tf.scalar(0);
   let correctSum = tf.scalar(0);
-  const buffer = new Float32Array(Math.min(batchSize, count) * size);
-  for (let start = 0; start < count; start += batchSize) {
-    const n = Math.min(batchSize, count - start);
-    const [l, c] = tf.tidy(() => {
-      const xs = tf.tensor(gatherRows(split.x, null, start, start + n, buffer), [n, ...inputShape]);
-      const labels = tf.tensor1d(split.y.subarray(start, start + n), 'int32');
-      const pred = model.predict(xs) as tf.Tensor2D;
-      const loss = tf.metrics.categoricalCrossentropy(tf.oneHot(labels, numClasses), pred).sum();
-      const correct = pred.argMax(1).equal(labels).sum().cast('float32');
-      return [lossSum.add(loss), correctSum.add(correct)];
-    });
+  const queue = new BatchQueue(split.x, { batchSize, labels: split.y, depth: 2 });
+  queue.start(null, count);
+  try {
+    for (let batch = await queue.next(); batch; batch = await queue.next()) {
+      const { x, y, n } = batch;
+      const [l, c] = tf.tidy(() => {
+        const xs = tf.tensor(x, [n, ...inputShape]);
+        const labels = tf.tensor1d(y, 'int32');
+        const pred = model.predict(xs) as tf.Tensor2D;
+        const loss = tf.metrics.categoricalCrossentropy(tf.oneHot(labels, numClasses), pred).sum();
+        const correct = pred.argMax(1).equal(labels).sum().cast('float32');
+        return [lossSum.add(loss), correctSum.add(correct)];
+      });
+      queue.release(batch);
+      lossSum.dispose();
+      correctSum.dispose();
+      lossSum = l as tf.Scalar;
+      correctSum = c as tf.Scalar;
+    }
+  } catch (error) {
     lossSum.dispose();
     correctSum.dispose();
-    lossSum = l as tf.Scalar;
-    correctSum = c as tf.Scalar;
+    throw error;
+  } finally {
+    await queue.stop();
   }
   const [loss, correct] = await Promise.all([lossSum.data(), correctSum.data()]);
   lossSum.dispose();
@@ -211,6 +222,7 @@ export async function trainModel(
   const size = sampleSize(inputShape);
   const count = data.train.y.length;
   if (count === 0) throw new Error('The training split is empty: nothing to train on.');
+  if (data.train.x.size !== size) throw new Error(`trainModel: samples have ${data.train.x.size} values, expected shape [${inputShape.join(', ')}]`);
   const batchSize = Math.min(training.batchSize, count);
   const stepsPerEpoch = Math.ceil(count / batchSize);
   const optimizer = createOptimizer(training);
@@ -236,8 +248,10 @@ export async function trainModel(
   const started = performance.now();
   let lastReport = 0;
   let lastYield = started;
-  // One batch buffer for the whole run (the runner's own when it has one): runners copy it before returning.
-  const batchBuffer = runner.batchBuffer ?? { x: new Float32Array(batchSize * size), y: new Int32Array(batchSize) };
+  // Each epoch's batches, read ahead from disk while a step computes (in memory: gathered per
+  // step into the runner's own buffer when it has one). Runners copy a batch before run()
+  // returns, so it is released right after.
+  const queue = new BatchQueue(data.train.x, { batchSize, labels: data.train.y, syncBuffer: runner.batchBuffer });
 
   try {
     for (let e = 0; e < training.epochs && !cancelled && !stoppedEarly; e++) {
@@ -245,13 +259,13 @@ export async function trainModel(
       const epochStart = performance.now();
       const rng = createRng(epochSeed(options.seed, epoch));
       const order = shuffledIndices(count, rng);
+      queue.start(order);
       let seen = 0;
       for (let step = 0; step < stepsPerEpoch; step++) {
-        const from = step * batchSize;
-        const to = Math.min(from + batchSize, count);
-        const n = to - from;
-        const batch = gatherBatch(data.train, order, from, to, size, batchBuffer);
+        const batch = (await queue.next())!;
+        const n = batch.n;
         runner.run(batch.x, batch.y, n, rng);
+        queue.release(batch);
         seen += n;
         globalStep += 1;
 
@@ -283,6 +297,7 @@ export async function trainModel(
           break;
         }
       }
+      await queue.stop();
       const totals = await raceWebgpuFault(runner.takeTotals());
       assertWebgpuHealthy();
       if (cancelled) break;
@@ -318,6 +333,8 @@ export async function trainModel(
       if (callbacks.shouldStop?.()) cancelled = true;
     }
   } finally {
+    // No read may still be writing into a batch buffer (the dense trainer's memory included) once the runner closes.
+    await queue.stop();
     await runner.close();
   }
   return { epochs, threads: runner.replicas, stoppedEarly, cancelled };

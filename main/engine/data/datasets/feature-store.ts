@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { floatSamples, type Samples } from './samples';
+import { readRows } from './file-rows';
 
 export const FEATURES_IN_MEMORY_BYTES = 256 * 2 ** 20;
 
@@ -36,6 +37,7 @@ export function createFeatureStore(count: number, size: number, limitBytes = FEA
   // POSIX keeps an unlinked file readable through its descriptor; Windows cannot delete an open file.
   if (process.platform !== 'win32') remove();
   let closed = false;
+  const what = `feature file ${file}${removed ? ' (deleted once opened)' : ''}`;
   const row = new Float32Array(size);
   const rowBytes = new Uint8Array(row.buffer);
   return {
@@ -50,6 +52,7 @@ export function createFeatureStore(count: number, size: number, limitBytes = FEA
         fs.readSync(fd, rowBytes, 0, rowBytes.length, r * size * 4);
         dst.set(row, offset);
       },
+      readRowsAsync: (rows, dst) => readRows({ fd, what, dataAt: 0, rowBytes: size * 4, kind: 'floats' }, rows, dst),
     }),
     dispose: () => {
       if (closed) return;

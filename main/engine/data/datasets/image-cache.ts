@@ -28,6 +28,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { DatasetError } from './dataset';
 import type { Samples } from './samples';
+import { readRows } from './file-rows';
 import { renameRetrying } from '../../fs-retry';
 
 const MAGIC = Buffer.from('TLIMGC01', 'latin1');
@@ -176,17 +177,28 @@ function openExisting(file: string, key: string, size: number): { fd: number; he
 
 const closeOnCollect = new FinalizationRegistry<number>((fd) => fs.close(fd, () => {}));
 
-/** Rows of the cache file, read on demand and scaled to [0, 1]. */
-function fileSamples(fd: number, dataAt: number, count: number, size: number, file: string): Samples {
+/**
+ * Rows of the cache file, read on demand and scaled to [0, 1]: one at a time on this thread
+ * (read), or a batch at a time by the reader thread (readRowsAsync, file-rows.ts).
+ */
+function fileSamples(file: string, fd: number, dataAt: number, count: number, size: number): Samples {
   const row = new Uint8Array(size);
+  const what = `image cache ${file}`;
   const samples: Samples = {
     count,
     size,
     read: (r, dst, offset) => {
-      fs.readSync(fd, row, 0, size, dataAt + r * size);
+      let got: number;
+      try {
+        got = fs.readSync(fd, row, 0, size, dataAt + r * size);
+      } catch (error) {
+        throw new DatasetError(`could not read ${what}: ${(error as Error).message}`);
+      }
+      if (got !== size) throw new DatasetError(`could not read ${what}: the file ends within row ${r}`);
       for (let i = 0; i < size; i++) dst[offset + i] = row[i] / 255;
     },
     origin: { base: file, row: (r) => r },
+    readRowsAsync: (rows, dst) => readRows({ fd, what, dataAt, rowBytes: size, kind: 'bytes' }, rows, dst),
   };
   closeOnCollect.register(samples, fd, samples);
   return samples;
@@ -358,5 +370,5 @@ export async function openImageCache(options: ImageCacheOptions): Promise<ImageC
   } else {
     options.onProgress?.(options.images.length, options.images.length);
   }
-  return { file, samples: fileSamples(opened.fd, opened.dataAt, opened.header.count, size, file), failed: opened.header.failed, built };
+  return { file, samples: fileSamples(file, opened.fd, opened.dataAt, opened.header.count, size), failed: opened.header.failed, built };
 }

@@ -3,7 +3,9 @@
 // row; image folders read rows from their decoded cache on disk (image-cache.ts); splits,
 // subsets and shuffles are index permutations over a base (pickSamples), and resizing to a
 // model's input size is a per-row transform (mapSamples). Consumers gather batches with
-// gatherRows, so memory holds the batches in flight, not the dataset.
+// gatherRows, or read them ahead with a BatchQueue (../batch-queue.ts), so memory holds the
+// batches in flight, not the dataset. Sources on disk also read batches asynchronously
+// (readRowsAsync: a reader thread reads them while this thread computes a step).
 
 export interface Samples {
   /** Number of samples. */
@@ -12,6 +14,12 @@ export interface Samples {
   readonly size: number;
   /** Writes sample `row` (0 ≤ row < count) as float32 into dst[offset .. offset + size). */
   read(row: number, dst: Float32Array, offset: number): void;
+  /**
+   * Writes the samples `rows[k]` as float32 into dst[k × size ..), k = 0 .. rows.length, off
+   * this thread where the source is a file. Only disk-backed sources have it: in memory the
+   * synchronous read is already as fast as a copy. Must not touch `rows` or `dst` once settled.
+   */
+  readRowsAsync?(rows: Int32Array, dst: Float32Array): Promise<void>;
   /**
    * When every row is a row of a named base (an image cache file), unchanged: which row.
    * Picks keep it; transforms drop it. Lets a feature pass over the base serve any split of it.
@@ -55,7 +63,10 @@ export function pickSamples(base: Samples, indices: ArrayLike<number>): Samples 
   for (const r of rows) if (r < 0 || r >= base.count) throw new Error(`pick samples: row ${r} outside 0..${base.count - 1}`);
   const from = base.origin;
   const origin = from ? { base: from.base, row: (row: number) => from.row(rows[row]) } : undefined;
-  return { count: rows.length, size: base.size, read: (row, dst, offset) => base.read(rows[row], dst, offset), ...(origin ? { origin } : {}) };
+  const picked: Samples = { count: rows.length, size: base.size, read: (row, dst, offset) => base.read(rows[row], dst, offset), ...(origin ? { origin } : {}) };
+  const baseAsync = base.readRowsAsync?.bind(base);
+  if (baseAsync) picked.readRowsAsync = (wanted, dst) => baseAsync(Int32Array.from(wanted, (r) => rows[r]), dst);
+  return picked;
 }
 
 /**
@@ -64,7 +75,7 @@ export function pickSamples(base: Samples, indices: ArrayLike<number>): Samples 
  */
 export function mapSamples(base: Samples, size: number, transform: (src: Float32Array, dst: Float32Array, offset: number) => void): Samples {
   const scratch = new Float32Array(base.size);
-  return {
+  const mapped: Samples = {
     count: base.count,
     size,
     read: (row, dst, offset) => {
@@ -72,6 +83,25 @@ export function mapSamples(base: Samples, size: number, transform: (src: Float32
       transform(scratch, dst, offset);
     },
   };
+  const baseAsync = base.readRowsAsync?.bind(base);
+  if (baseAsync) {
+    // Base rows land in a scratch batch first; scratches are reused, one per read in flight
+    // (a BatchQueue has at most its depth in flight, so this stays bounded too). Shared
+    // memory, so a reader thread can write into it directly (datasets/file-rows.ts).
+    const free: Float32Array[] = [];
+    mapped.readRowsAsync = async (rows, dst) => {
+      const needed = rows.length * base.size;
+      let batch = free.pop();
+      if (!batch || batch.length < needed) batch = new Float32Array(new SharedArrayBuffer(needed * 4));
+      try {
+        await baseAsync(rows, batch.subarray(0, needed));
+        for (let k = 0; k < rows.length; k++) transform(batch.subarray(k * base.size, (k + 1) * base.size), dst, k * size);
+      } finally {
+        free.push(batch);
+      }
+    };
+  }
+  return mapped;
 }
 
 /**
