@@ -236,7 +236,7 @@ class RowProgress {
 function buildingRows(file: string, temporary: string, dataAt: number, size: number, progress: RowProgress): BuildingRows {
   const fd = fs.openSync(temporary, 'r');
   let open = true;
-  const samples = fileSamples(fd, dataAt, progress.count, size, file);
+  const samples = fileSamples(file, fd, dataAt, progress.count, size);
   const close = () => {
     if (!open) return;
     open = false;
