@@ -4,23 +4,14 @@
 // sort and filter Runs, compare two runs and open one. After every key press focus must be
 // on a visible element that nothing (the sticky wizard footer) covers, never on <body>.
 // At 640×400 (200 % zoom) every tab stop of the Transfer and Results steps is checked too.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchChromium, screenshotDir, type LaunchedBrowser } from './chromium';
-import { startBrowserMode, type BrowserMode } from './server-harness';
+import { screenshotDir } from './chromium';
+import { browserSession } from './browser-session';
 import { focusInfo, settle } from './a11y';
 
-let web: BrowserMode;
-let chromium: LaunchedBrowser;
-
-beforeAll(async () => {
-  [web, chromium] = await Promise.all([startBrowserMode(), launchChromium()]);
-});
-afterAll(async () => {
-  await chromium?.close();
-  await web?.close();
-});
+const session = browserSession();
 
 /** Focus problems seen during the walk, reported together at the end. */
 let problems: string[] = [];
@@ -86,10 +77,10 @@ async function everyStopUncovered(page: Page, step: string): Promise<number> {
 describe('keyboard only', () => {
   it('runs an experiment to its results, then sorts, filters, compares and opens runs', async () => {
     problems = [];
-    const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await session.chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(`${web.url}#/new`);
+    await page.goto(`${session.web.url}#/new`);
     await page.getByRole('checkbox', { name: 'Keep class 4' }).waitFor({ timeout: 60_000 });
     // Everything the app says in its live region, in order.
     await page.evaluate(() => {

@@ -3,26 +3,17 @@
 // 320×640 and at 640×400 (1280×800 at 200 % zoom), on each of the seven wizard steps while
 // a tiny experiment goes through them, then on Runs, a run's page, Compare and Settings.
 // Screenshots at 320 px and in dark mode: test-results/screenshots/a11y-*.png.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchChromium, screenshotDir, type LaunchedBrowser } from './chromium';
-import { startBrowserMode, type BrowserMode } from './server-harness';
+import { screenshotDir } from './chromium';
+import { browserSession } from './browser-session';
 import { axeInBothThemes, reflowProblems, serveAxe, settle } from './a11y';
 
-let web: BrowserMode;
-let chromium: LaunchedBrowser;
-
-beforeAll(async () => {
-  [web, chromium] = await Promise.all([startBrowserMode(), launchChromium()]);
-});
-afterAll(async () => {
-  await chromium?.close();
-  await web?.close();
-});
+const session = browserSession();
 
 async function newPage(): Promise<{ page: Page; pageErrors: string[] }> {
-  const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await session.chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
   await serveAxe(page);
@@ -70,9 +61,9 @@ function primary(page: Page) {
 }
 
 async function api<T>(method: string, args: object): Promise<T> {
-  const response = await fetch(`${web.baseUrl}/api/${method}`, {
+  const response = await fetch(`${session.web.baseUrl}/api/${method}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${web.token}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${session.web.token}` },
     body: JSON.stringify(args),
   });
   const body = (await response.json()) as { result?: T; error?: { message: string } };
@@ -84,7 +75,7 @@ describe('WCAG 2.2 AA on every view (axe light and dark, reflow at 320 px and 20
   it('every wizard step, from source data to results', async () => {
     const { page, pageErrors } = await newPage();
     const problems: string[] = [];
-    await page.goto(`${web.url}#/new`);
+    await page.goto(`${session.web.url}#/new`);
 
     // 1. Source data (MNIST 0–4, 20 per class).
     await page.getByRole('checkbox', { name: 'Keep class 4' }).waitFor({ timeout: 60_000 });
@@ -150,29 +141,29 @@ describe('WCAG 2.2 AA on every view (axe light and dark, reflow at 320 px and 20
     const target = rows.find((r) => r.role === 'target')!;
     expect(source && target).toBeTruthy();
 
-    await page.goto(`${web.url}#/runs`);
+    await page.goto(`${session.web.url}#/runs`);
     await page.getByText('1–3 of 3').waitFor({ timeout: 30_000 });
     problems.push(...(await checkView(page, 'runs')));
     await page.locator(`tr[data-run-id="${source.id}"] input[type=checkbox]`).check();
     problems.push(...(await checkView(page, 'runs-selected')));
 
-    await page.goto(`${web.url}#/runs/${target.id}`);
+    await page.goto(`${session.web.url}#/runs/${target.id}`);
     await page.getByRole('heading', { name: 'Training curves' }).waitFor({ timeout: 30_000 });
     await page.locator('table.confusion').waitFor();
     // The per-epoch numbers open: a wide table must scroll in its own box, not the page.
     await page.getByText(/Per-epoch numbers/).first().click();
     problems.push(...(await checkView(page, 'run')));
 
-    await page.goto(`${web.url}#/compare?ids=${source.id},${target.id}`);
+    await page.goto(`${session.web.url}#/compare?ids=${source.id},${target.id}`);
     await page.getByRole('heading', { name: 'Confusion matrices' }).waitFor({ timeout: 30_000 });
     await openValueTables(page, 2);
     problems.push(...(await checkView(page, 'compare')));
 
-    await page.goto(`${web.url}#/compare`);
+    await page.goto(`${session.web.url}#/compare`);
     await page.getByText(/Pick two or more runs/).waitFor();
     problems.push(...(await checkView(page, 'compare-empty')));
 
-    await page.goto(`${web.url}#/settings`);
+    await page.goto(`${session.web.url}#/settings`);
     await page.getByRole('heading', { level: 1 }).waitFor();
     problems.push(...(await checkView(page, 'settings')));
 

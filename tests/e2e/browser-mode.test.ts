@@ -3,25 +3,16 @@
 // and the store, a real tiny training run streams its progress into the page, the CSP
 // is enforced (as an HTTP header too), and requests without the token or from another
 // site are refused and write nothing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
-import { launchChromium, screenshotDir, type LaunchedBrowser } from './chromium';
-import { startBrowserMode, type BrowserMode } from './server-harness';
+import { screenshotDir } from './chromium';
+import { browserSession } from './browser-session';
 import { tinySpec } from '../node/training/tiny-specs';
 
-let web: BrowserMode;
-let chromium: LaunchedBrowser;
-
-beforeAll(async () => {
-  [web, chromium] = await Promise.all([startBrowserMode(), launchChromium()]);
-});
-afterAll(async () => {
-  await chromium?.close();
-  await web?.close();
-});
+const session = browserSession();
 
 /** Calls the API from inside the page, with the token the client kept in sessionStorage. */
 function pageCall(page: Page, method: string, args: unknown, withToken = true): Promise<{ status: number; body: unknown }> {
@@ -41,28 +32,28 @@ function pageCall(page: Page, method: string, args: unknown, withToken = true): 
 
 describe('browser mode in Chromium', () => {
   it('loads the app from the token URL and shows the server’s data folder (app.info through HTTP)', async () => {
-    const page = await chromium.browser.newPage();
-    const response = await page.goto(`${web.url}#/settings`);
+    const page = await session.chromium.browser.newPage();
+    const response = await page.goto(`${session.web.url}#/settings`);
     expect(response?.status()).toBe(200);
     const csp = response?.headers()['content-security-policy'] ?? '';
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
-    await page.getByText(web.home, { exact: true }).first().waitFor({ timeout: 30_000 });
+    await page.getByText(session.web.home, { exact: true }).first().waitFor({ timeout: 30_000 });
     await expect(page.getByText('browser mode').isVisible()).resolves.toBe(true);
     // The client moved the token out of the address bar into sessionStorage.
     expect(page.url()).not.toContain('token=');
-    expect(await page.evaluate(() => sessionStorage.getItem('transfer-lab-token'))).toBe(web.token);
+    expect(await page.evaluate(() => sessionStorage.getItem('transfer-lab-token'))).toBe(session.web.token);
     await page.screenshot({ path: path.join(screenshotDir(), 'browser-mode-settings.png'), fullPage: true });
 
     // A reload keeps working: static files need no token, the API gets it from sessionStorage.
     await page.reload();
-    await page.getByText(web.home, { exact: true }).first().waitFor({ timeout: 30_000 });
+    await page.getByText(session.web.home, { exact: true }).first().waitFor({ timeout: 30_000 });
     await page.close();
   });
 
   it('streams a real tiny training run into the page and records its runs', async () => {
-    const page = await chromium.browser.newPage();
-    await page.goto(web.url);
+    const page = await session.chromium.browser.newPage();
+    await page.goto(session.web.url);
     const spec = tinySpec();
     const collected = await page.evaluate(async (spec) => {
       const token = sessionStorage.getItem('transfer-lab-token') ?? '';
@@ -109,19 +100,19 @@ describe('browser mode in Chromium', () => {
     expect(rows.map((r) => r.id).sort()).toEqual(started.runs.map((r) => r.id).sort());
     expect(rows.every((r) => r.status === 'completed')).toBe(true);
 
-    await page.goto(`${web.baseUrl}/#/runs`);
+    await page.goto(`${session.web.baseUrl}/#/runs`);
     await page.getByText(spec.name).first().waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(screenshotDir(), 'browser-mode-runs.png'), fullPage: true });
     await page.close();
   });
 
   it('enforces the CSP: an injected inline script does not run', async () => {
-    const page = await chromium.browser.newPage();
+    const page = await session.chromium.browser.newPage();
     const violations: string[] = [];
     page.on('console', (msg) => {
       if (msg.text().includes('Content Security Policy')) violations.push(msg.text());
     });
-    await page.goto(web.url);
+    await page.goto(session.web.url);
     await page.evaluate(() => {
       const s = document.createElement('script');
       s.textContent = 'window.__injected = true';
@@ -133,8 +124,8 @@ describe('browser mode in Chromium', () => {
   });
 
   it('refuses API calls without the token (401) and from another site, writing nothing', async () => {
-    const page = await chromium.browser.newPage();
-    await page.goto(web.url);
+    const page = await session.chromium.browser.newPage();
+    await page.goto(session.web.url);
     const before = await pageCall(page, 'runs.list', {});
     const total = (before.body as { result: { total: number } }).result.total;
 
@@ -157,7 +148,7 @@ describe('browser mode in Chromium', () => {
     const evil = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>evil</title>'));
     await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
     try {
-      const evilPage = await chromium.browser.newPage();
+      const evilPage = await session.chromium.browser.newPage();
       await evilPage.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`);
       const outcome = await evilPage.evaluate(
         async ({ target, token, spec }) => {
@@ -178,7 +169,7 @@ describe('browser mode in Chromium', () => {
           results.push('simple post sent');
           return results;
         },
-        { target: web.baseUrl, token: web.token, spec: tinySpec() },
+        { target: session.web.baseUrl, token: session.web.token, spec: tinySpec() },
       );
       expect(outcome).toEqual(['cors call blocked', 'simple post sent']);
       await evilPage.close();

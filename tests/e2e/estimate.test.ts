@@ -4,23 +4,14 @@
 // the estimate with the baseline, and turning the baseline off there updates it. Screenshots
 // of the three steps at 1280×800 and 1024×768, light and dark, go to
 // test-results/screenshots/estimate-*.png.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchChromium, screenshotDir, type LaunchedBrowser } from './chromium';
-import { startBrowserMode, type BrowserMode } from './server-harness';
+import { screenshotDir } from './chromium';
+import { browserSession } from './browser-session';
 import { axeViolations, serveAxe, settle } from './a11y';
 
-let web: BrowserMode;
-let chromium: LaunchedBrowser;
-
-beforeAll(async () => {
-  [web, chromium] = await Promise.all([startBrowserMode(), launchChromium()]);
-});
-afterAll(async () => {
-  await chromium?.close();
-  await web?.close();
-});
+const session = browserSession();
 
 function primary(page: Page) {
   return page.locator('footer.actions button[type=submit]');
@@ -46,7 +37,7 @@ async function shots(page: Page, name: string, selector?: string): Promise<void>
 
 describe('estimates before Start', () => {
   it('shows each phase, the baseline cost beside its toggle, and updates when the baseline is turned off', async () => {
-    const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await session.chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(err.message));
     const estimateCalls: string[] = [];
@@ -54,7 +45,7 @@ describe('estimates before Start', () => {
       if (req.url().endsWith('/api/experiments.estimate')) estimateCalls.push(req.postData() ?? '');
     });
     await serveAxe(page);
-    await page.goto(`${web.url}#/new`);
+    await page.goto(`${session.web.url}#/new`);
 
     // 1–2: built-in digits 0–4, 40 per class; seed-cnn.
     await page.getByRole('checkbox', { name: 'Keep class 4' }).waitFor({ timeout: 60_000 });

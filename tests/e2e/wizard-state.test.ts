@@ -6,22 +6,13 @@
 // name typed on step 1 names the runs; a cancelled baseline gives "no comparison"; and
 // "New experiment" gives a blank wizard, asking first when that discards choices.
 // Screenshots go to test-results/screenshots/state-*.png.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchChromium, screenshotDir, type LaunchedBrowser } from './chromium';
-import { startBrowserMode, type BrowserMode } from './server-harness';
+import { screenshotDir } from './chromium';
+import { browserSession } from './browser-session';
 
-let web: BrowserMode;
-let chromium: LaunchedBrowser;
-
-beforeAll(async () => {
-  [web, chromium] = await Promise.all([startBrowserMode(), launchChromium()]);
-});
-afterAll(async () => {
-  await chromium?.close();
-  await web?.close();
-});
+const session = browserSession();
 
 interface RunRow {
   id: string;
@@ -103,10 +94,10 @@ async function waitForResultsButton(page: Page): Promise<void> {
 
 describe('the wizard state model in the real UI', () => {
   it('puts a changed source out of date, trains it again, shows the new layers and fine-tunes into new results', async () => {
-    const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await session.chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(`${web.url}#/new`);
+    await page.goto(`${session.web.url}#/new`);
 
     // A name follows the choices until typed; a typed name names the runs.
     const name = page.getByLabel('Experiment name');
@@ -214,8 +205,8 @@ describe('the wizard state model in the real UI', () => {
   });
 
   it('says "no comparison" when the baseline is cancelled, without a red failure', async () => {
-    const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${web.url}#/new`);
+    const page = await session.chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${session.web.url}#/new`);
     // The page's draft is blank: a fresh browser profile has no saved draft.
     await trainSource(page);
     await primary(page).click();
@@ -239,8 +230,8 @@ describe('the wizard state model in the real UI', () => {
   });
 
   it('"New experiment" gives a blank wizard, asking before it discards unsaved choices', async () => {
-    const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${web.url}#/new`);
+    const page = await session.chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${session.web.url}#/new`);
     await page.getByRole('checkbox', { name: 'Keep class 4' }).waitFor({ timeout: 60_000 });
     await page.locator('#source-cap').fill('7');
     await primary(page).click();
@@ -271,12 +262,12 @@ describe('the wizard state model in the real UI', () => {
   });
 
   it('Settings has real settings: the theme applies at once, the backend goes into the next blank experiment; no request 404s', async () => {
-    const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await session.chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const missing: string[] = [];
     page.on('response', (res) => {
       if (res.status() === 404) missing.push(res.url());
     });
-    await page.goto(`${web.url}#/settings`);
+    await page.goto(`${session.web.url}#/settings`);
     await page.getByRole('radio', { name: 'Dark' }).check();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe('rgb(27, 28, 31)');

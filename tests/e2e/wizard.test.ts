@@ -3,23 +3,14 @@
 // the from-scratch baseline, read the verdict, open the images behind a confusion-matrix
 // cell, predict on a generated image, and find the runs in the store afterwards. Each step
 // is saved as a screenshot (test-results/screenshots/wizard-N-*.png) for people to look at.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
-import { launchChromium, screenshotDir, type LaunchedBrowser } from './chromium';
-import { startBrowserMode, type BrowserMode } from './server-harness';
+import { screenshotDir } from './chromium';
+import { browserSession } from './browser-session';
 
-let web: BrowserMode;
-let chromium: LaunchedBrowser;
-
-beforeAll(async () => {
-  [web, chromium] = await Promise.all([startBrowserMode(), launchChromium()]);
-});
-afterAll(async () => {
-  await chromium?.close();
-  await web?.close();
-});
+const session = browserSession();
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.evaluate(() => window.scrollTo(0, 0));
@@ -43,10 +34,10 @@ async function strokePng(): Promise<Buffer> {
 
 describe('the train-then-fine-tune wizard', () => {
   it('walks from source data to a verdict on built-in digits', async () => {
-    const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await session.chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(`${web.url}#/new`);
+    await page.goto(`${session.web.url}#/new`);
 
     // 1. Source data: built-in MNIST, digits 0–4 (the default), at most 200 per class.
     expect(await heading(page)).toContain('Source data');
