@@ -11,6 +11,7 @@ import { appRoot } from '../../../paths';
 import { gatherRows, type Samples } from '../../data/datasets/samples';
 import { CancelledError } from '../../data/datasets/image-cache';
 import type { PredictBatch, PredictInit, PredictReply } from './predict-protocol';
+import { inferenceForward } from '../folded-inference';
 
 /** Batches queued per worker thread: one computing, one waiting, so a thread never idles. */
 const PREFETCH = 2;
@@ -167,13 +168,19 @@ export async function createPredictPool(model: tf.LayersModel, inputShape: numbe
         const job = take();
         if (!job) return;
         const x = gatherRows(samples, null, job.start, job.start + job.n, buffer);
-        const y = tf.tidy(() => model.predict(tf.tensor(x, [job.n, ...inputShape])) as tf.Tensor);
+        const y = tf.tidy(() => inference!.forward(tf.tensor(x, [job.n, ...inputShape])));
         finish(job, (await y.data()) as Float32Array);
         y.dispose();
       }
     };
     const here = progress.useThisThread !== false || workers.length === 0;
-    await Promise.all([...workers.map(drive), ...(here ? [local()] : [])]);
+    // Batch normalisation folded into the convolutions (folded-inference.ts), made once per run.
+    const inference = here ? inferenceForward(model) : undefined;
+    try {
+      await Promise.all([...workers.map(drive), ...(here ? [local()] : [])]);
+    } finally {
+      inference?.dispose();
+    }
     if (cancelled && done < count) throw new CancelledError('cancelled while running the model over the data');
     return out;
   };
