@@ -19,6 +19,7 @@ import { pickSamples, type Samples } from '../engine/data/datasets/samples';
 import { createPredictPool, type PredictPool } from '../engine/accel/data-parallel/parallel-predict';
 import { planFeatureCache } from '../engine/training/feature-cache';
 import { splitAtLayer } from '../engine/model';
+import { overlapFeaturePass } from './overlap-policy';
 
 /** Rows a chunk waits for before the prefix runs over them (unless decoding is done): a few batches per thread. */
 const CHUNK_BATCHES_PER_THREAD = 4;
@@ -63,6 +64,8 @@ export interface OverlapSettings {
   inputShape: number[];
   threads: number;
   isCancelled: () => boolean;
+  /** Whether to overlap at all (default: overlapFeaturePass(), by the machine's cores). */
+  overlap?: boolean;
   /** Tests: the built predict-thread entry and the batch size. */
   threadFile?: string;
   batchSize?: number;
@@ -120,12 +123,14 @@ export function startOverlappedFeatures(
       threads = pool.threads;
       const chunkRows = pool.threads * CHUNK_BATCHES_PER_THREAD * (settings.batchSize ?? 32);
       for (let i = 0; i < needed.length; ) {
-        // Wait for a chunk's worth of rows, then take every covered row already written.
+        // Wait for a chunk's worth of rows. While images still decode, run just that chunk (on
+        // the inference threads alone, below); once all are decoded, the rest in one run on
+        // every thread. A longer chunk taken while decoding would keep this thread idle long
+        // after the decoders finished (measured: 1.45× the sequential wall time at 4,000 images).
         const want = Math.min(needed.length, i + chunkRows);
         await rows.ready(needed[want - 1] + 1);
         const decoded = rows.decoded;
-        let end = want;
-        while (end < needed.length && needed[end] < decoded) end++;
+        const end = decoded >= rows.samples.count ? needed.length : want;
         chunks.push({ first: needed[i], last: needed[end - 1], rows: end - i, decoded, total: rows.samples.count });
         const offset = i;
         await pool.run(pickSamples(rows.samples, needed.subarray(i, end)), {
@@ -226,6 +231,7 @@ export function overlapWhileDecoding(
   let overlapped: OverlappedFeatures | undefined;
   const onBuildingDataset = (building: BuildingDataset) => {
     try {
+      if (!(settings.overlap ?? overlapFeaturePass())) return;
       const dataset = conformDataset(building.dataset, settings.inputShape);
       const chosen = plan(dataset);
       if (!chosen) return;

@@ -2,8 +2,9 @@
 // photo-like 224 × 224 JPEGs, the app's engine against PyTorch doing the same job, in one run.
 //   npm run bench -- pipeline [--sizes 1000,4000,12000] [--epochs 5] [--dir /tmp/…] [--no-torch] [--sequential] [--out results.json]
 // For each size, in a fresh process each: the app (decode into the image cache from cold,
-// the frozen prefix's feature pass on every core, overlapped with the decoding as in a run
-// (--sequential: also the app with the pass after decoding, for comparison), 5 head epochs on the features, test
+// the frozen prefix's feature pass on every core — overlapped with the decoding or after it,
+// as a run on this machine decides (main/training/overlap-policy.ts); --sequential: both ways,
+// for comparison — 5 head epochs on the features, test
 // evaluation: the path a run's worker takes) and scripts/bench/pytorch_pipeline.py
 // (torchvision ImageFolder + DataLoader, 2 threads, 2 loader workers). Reported: peak memory
 // (maximum resident set; PyTorch's loader workers separately), load time, feature-pass
@@ -22,6 +23,7 @@ import { trainModel } from '../../main/engine/training/train';
 import { evaluateProbabilities } from '../../main/engine/training/evaluate';
 import { streamEvaluation, streamFrozenFeatures } from '../../main/training/phase-inference';
 import { overlapWhileDecoding } from '../../main/training/overlapped-features';
+import { overlapFeaturePass, type OverlapMode } from '../../main/training/overlap-policy';
 import { trainingThreads } from '../../main/training/training-threads';
 import { argValue } from './shared/bench-args';
 import { makePhotoFolder } from './pipeline/photo-folders';
@@ -50,7 +52,8 @@ interface Measured {
  * The app's side, in its own process: what a target run's worker does, timed phase by phase.
  * With `overlap` (the default), the feature pass starts while the folder decodes, as in a run.
  */
-async function runApp(folder: string, modelDir: string, cacheDir: string, overlap: boolean): Promise<Measured> {
+async function runApp(folder: string, modelDir: string, cacheDir: string, mode: OverlapMode): Promise<Measured> {
+  const overlap = overlapFeaturePass(mode);
   await selectBackend('wasm');
   const started = performance.now();
   const source = await loadModel(modelDir);
@@ -63,7 +66,7 @@ async function runApp(folder: string, modelDir: string, cacheDir: string, overla
           const model = transfer(dataset.classNames.length);
           return { model, frozenLayers: resolveFrozenLayers(model, 'all-but-head'), augmentationOn: false };
         },
-        { inputShape: [224, 224, 3], threads, isCancelled: () => false },
+        { inputShape: [224, 224, 3], threads, isCancelled: () => false, overlap: true },
       )
     : undefined;
   const ds = await loadDataset({ kind: 'folder', path: folder, imageSize: [224, 224], channels: 3 }, { seed: 1, dataFolder: cacheDir, onBuildingDataset: early?.onBuildingDataset });
@@ -121,7 +124,7 @@ const fmt = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 async function main(): Promise<void> {
   const childFolder = argValue('--child-app');
   if (childFolder) {
-    const result = await runApp(childFolder, argValue('--model')!, argValue('--cache')!, !process.argv.includes('--no-overlap'));
+    const result = await runApp(childFolder, argValue('--model')!, argValue('--cache')!, (argValue('--overlap') ?? 'auto') as OverlapMode);
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
@@ -136,18 +139,20 @@ async function main(): Promise<void> {
   const modelDir = path.join(dir, 'mobilenet-v1-0.25');
   if (!fs.existsSync(path.join(modelDir, 'model.json'))) await saveModel(mobilenetV1Quarter(5, 1), modelDir);
   console.log(`pipeline bench: ${os.cpus().length} cores (${os.cpus()[0]?.model}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`a run here ${overlapFeaturePass() ? 'overlaps the feature pass with decoding' : 'decodes first, then runs the feature pass'} (overlap-policy.ts)${compareSequential ? '; --sequential: both ways below' : ''}`);
   const rows: { size: number; app: Measured; appSequential?: Measured; torch?: Measured; loadAverage: number[] }[] = [];
   for (const size of sizes) {
     const folder = path.join(dir, `photos-${size}`);
     const made = await makePhotoFolder(folder, size);
     if (made > 0) console.log(`made ${size} JPEGs in ${fmt(made)}`);
     const cacheDir = path.join(dir, `cache-${size}`);
-    const runApp = (overlap: boolean) => {
+    const runApp = (mode: OverlapMode) => {
       fs.rmSync(cacheDir, { recursive: true, force: true }); // from cold: every image decoded
-      return child([process.execPath, __filename, '--child-app', folder, '--model', modelDir, '--cache', cacheDir, '--epochs', String(epochs), ...(overlap ? [] : ['--no-overlap'])]);
+      return child([process.execPath, __filename, '--child-app', folder, '--model', modelDir, '--cache', cacheDir, '--epochs', String(epochs), '--overlap', mode]);
     };
-    const app = runApp(true);
-    const sequential = compareSequential ? runApp(false) : undefined;
+    // --sequential: the overlapped path and the sequential one, whatever a run would choose here.
+    const app = runApp(compareSequential ? 'on' : 'auto');
+    const sequential = compareSequential ? runApp('off') : undefined;
     const reference = torch ? child([PYTHON, path.join(__dirname, '..', '..', 'scripts', 'bench', 'pytorch_pipeline.py'), '--folder', folder, '--epochs', String(epochs)]) : undefined;
     const loadAverage = os.loadavg();
     rows.push({ size, app, appSequential: sequential, torch: reference, loadAverage });

@@ -17,7 +17,11 @@ let dir: string;
 let app: AppContext | undefined;
 const IMAGES = 400;
 
+const overlapSetting = process.env.TRANSFER_LAB_OVERLAP_FEATURES;
+
 beforeAll(async () => {
+  // The forked workers inherit it: overlap whatever the machine's cores (overlap-policy.ts).
+  process.env.TRANSFER_LAB_OVERLAP_FEATURES = 'on';
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-overlap-run-'));
   for (const name of ['dark', 'light']) fs.mkdirSync(path.join(dir, 'photos', name), { recursive: true });
   const raw = Buffer.alloc(64 * 64 * 3);
@@ -31,6 +35,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  if (overlapSetting === undefined) delete process.env.TRANSFER_LAB_OVERLAP_FEATURES;
+  else process.env.TRANSFER_LAB_OVERLAP_FEATURES = overlapSetting;
   await app?.close();
   fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
 });

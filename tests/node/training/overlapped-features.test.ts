@@ -26,7 +26,8 @@ const threadFile = path.join(root, 'node_modules', '.cache', 'transfer-lab-tests
 const temp = makeTempDir('transfer-lab-overlap-');
 const shape: [number, number, number] = [24, 24, 3];
 const IMAGES = 160;
-const settings = (isCancelled = () => false) => ({ inputShape: [...shape], threads: 2, isCancelled, threadFile, batchSize: 8 });
+// overlap: true — on a machine with few cores a run would decode first (overlap-policy.ts).
+const settings = (isCancelled = () => false) => ({ inputShape: [...shape], threads: 2, isCancelled, threadFile, batchSize: 8, overlap: true });
 
 let photos: string;
 let images: CachedImage[];
