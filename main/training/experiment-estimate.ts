@@ -126,7 +126,8 @@ async function phaseCost(setting: Setting, model: tf.LayersModel, data: Dataset,
   const fullMs = await forwardMsPerSample(model, data.inputShape, TIMINGS);
   // With a cache only the layers above the cut train: time those on the features' shape.
   const trainedMs = cachePlan.cached ? await forwardMsPerSample(splitAtLayer(model, cachePlan.cutLayer).rest, cachePlan.featureShape, TIMINGS) : fullMs;
-  const input = { counts, epochs: training.epochs, threads: setting.threads, fullMs, trainedMs, cached: cachePlan.cached, baseline: false };
+  const inferenceMs = await forwardMsPerSample(model, data.inputShape, TIMINGS, true);
+  const input = { counts, epochs: training.epochs, threads: setting.threads, fullMs, inferenceMs, trainedMs, cached: cachePlan.cached, baseline: false };
   return { input, cost: costOf(estimatePhase(input), { samples: counts, epochs: training.epochs, inputShape: data.inputShape, featuresCached: cachePlan.cached }) };
 }
 

@@ -5,6 +5,7 @@
 // training step is taken as three forward passes (forward and twice the work backward).
 import * as tf from '@tensorflow/tfjs';
 import { describeEstimate, type PhaseEstimate } from '@contract/results';
+import { inferenceForward } from '../engine/accel/folded-inference';
 
 // The estimate's shape and its words are the contract's: the CLI and the wizard show them too.
 export { describeEstimate, type PhaseEstimate };
@@ -16,13 +17,17 @@ const PARALLEL_EFFICIENCY = 0.8;
 /**
  * Milliseconds per sample of model.predict here, from timed batches after a warm-up: one by
  * default (a run starting), or the median of `timings` (an estimate before Start, where a
- * small model's sub-millisecond passes are otherwise mostly noise). The result is read
- * asynchronously: a GPU backend (webgpu under Node) cannot read back synchronously.
+ * small model's sub-millisecond passes are otherwise mostly noise). With `folded`, of the
+ * forward the feature pass and the evaluation use (batch normalisation folded into the
+ * convolutions, folded-inference.ts), which can be several times faster than the forward
+ * training runs. The result is read asynchronously: a GPU backend (webgpu under Node) cannot
+ * read back synchronously.
  */
-export async function forwardMsPerSample(model: tf.LayersModel, inputShape: number[], timings = 1): Promise<number> {
+export async function forwardMsPerSample(model: tf.LayersModel, inputShape: number[], timings = 1, folded = false): Promise<number> {
   const xs = tf.zeros([CALIBRATION_BATCH, ...inputShape]);
+  const inference = folded ? inferenceForward(model) : undefined;
   const forward = async () => {
-    const ys = model.predict(xs) as tf.Tensor;
+    const ys = inference ? tf.tidy(() => inference.forward(xs)) : (model.predict(xs) as tf.Tensor);
     try {
       await ys.data();
     } finally {
@@ -40,6 +45,7 @@ export async function forwardMsPerSample(model: tf.LayersModel, inputShape: numb
     return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
   } finally {
     xs.dispose();
+    inference?.dispose();
   }
 }
 
@@ -47,8 +53,10 @@ export interface EstimateInput {
   counts: { train: number; validation: number; test: number };
   epochs: number;
   threads: number;
-  /** Per sample, the full model forward. */
+  /** Per sample, the full model forward (as training runs it). */
   fullMs: number;
+  /** Per sample, the full model forward in the forward-only passes (folded); fullMs when absent. */
+  inferenceMs?: number;
   /** Per sample, the layers that train (above the cut when features are cached); the full model otherwise. */
   trainedMs: number;
   cached: boolean;
@@ -58,14 +66,15 @@ export interface EstimateInput {
 
 export function estimatePhase(input: EstimateInput): PhaseEstimate {
   const { counts, epochs, fullMs, trainedMs } = input;
+  const inferenceMs = input.inferenceMs ?? fullMs;
   const speedup = Math.max(1, input.threads * PARALLEL_EFFICIENCY);
   const inference = (samples: number, ms: number) => (samples * ms) / speedup;
   const training = (ms: number) => epochs * ((3 * counts.train * ms) / speedup + inference(counts.validation, ms));
   const estimate: PhaseEstimate = {
     trainMs: training(trainedMs),
-    evaluateMs: inference(counts.test, fullMs),
+    evaluateMs: inference(counts.test, inferenceMs),
   };
-  if (input.cached) estimate.featuresMs = inference(counts.train + counts.validation, fullMs);
-  if (input.baseline) estimate.baselineMs = training(fullMs) + inference(counts.test, fullMs);
+  if (input.cached) estimate.featuresMs = inference(counts.train + counts.validation, inferenceMs);
+  if (input.baseline) estimate.baselineMs = training(fullMs) + inference(counts.test, inferenceMs);
   return estimate;
 }

@@ -157,6 +157,7 @@ async function estimateTime(ctx: PhaseContext, plan: PhasePlan, input: PhaseInpu
     epochs: training.epochs,
     threads,
     fullMs,
+    inferenceMs: await forwardMsPerSample(model, data.inputShape, 1, true),
     trainedMs: split && cachePlan.cached ? await forwardMsPerSample(split.rest, cachePlan.featureShape) : fullMs,
     cached: cachePlan.cached,
     baseline: plan.role === 'target' && ctx.job.phases.some((p) => p.role === 'baseline'),

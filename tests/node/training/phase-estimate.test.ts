@@ -26,6 +26,14 @@ describe('phase estimate', () => {
     expect(two.trainMs).toBeCloseTo(2 * ((3 * 1000 * 10) / 1.6 + (100 * 10) / 1.6), 6);
   });
 
+  it('prices the forward-only passes at the folded forward and training at the full one', () => {
+    const e = estimatePhase({ counts: { train: 1000, validation: 0, test: 250 }, epochs: 1, threads: 1, fullMs: 10, inferenceMs: 4, trainedMs: 0.01, cached: true, baseline: true });
+    expect(e.featuresMs).toBeCloseTo(4_000, 6);
+    expect(e.evaluateMs).toBeCloseTo(1_000, 6);
+    // The baseline trains the full model (not folded: its statistics move) and evaluates folded.
+    expect(e.baselineMs).toBeCloseTo(3 * 1000 * 10 + 1_000, 6);
+  });
+
   it('calibrates on the model: a bigger input costs more per sample', async () => {
     const small = await forwardMsPerSample(buildModel('seed-cnn', [16, 16, 3], 4, 1), [16, 16, 3]);
     const large = await forwardMsPerSample(buildModel('seed-cnn', [96, 96, 3], 4, 1), [96, 96, 3]);
