@@ -9,6 +9,7 @@
 // layers are not updated there either, and frozen batch-norm runs in inference mode in both.
 // Random augmentation changes the inputs every epoch, so it turns caching off.
 import * as tf from '@tensorflow/tfjs';
+import { inferenceForward } from '../accel/folded-inference';
 import type { Split } from '../data/datasets/dataset';
 import { sampleSize } from '../data/datasets/dataset';
 import { floatSamples } from '../data/datasets/samples';
@@ -61,11 +62,17 @@ export async function computeFeatures(prefix: tf.LayersModel, split: Split, inpu
   const outSize = sampleSize(outShape);
   const x = new Float32Array(count * outSize);
   if (split.x.size !== inSize) throw new Error(`computeFeatures: samples have ${split.x.size} values, expected shape [${inputShape.join(', ')}]`);
-  await forEachBatch(split.x, count, batchSize, async (batch, n, start) => {
-    const features = tf.tidy(() => prefix.predict(tf.tensor(batch, [n, ...inputShape])) as tf.Tensor);
-    x.set(await features.data(), start * outSize);
-    features.dispose();
-  });
+  // Batch normalisation folded into the convolutions: prefix.predict's values, fewer passes.
+  const inference = inferenceForward(prefix);
+  try {
+    await forEachBatch(split.x, count, batchSize, async (batch, n, start) => {
+      const features = tf.tidy(() => inference.forward(tf.tensor(batch, [n, ...inputShape])));
+      x.set(await features.data(), start * outSize);
+      features.dispose();
+    });
+  } finally {
+    inference.dispose();
+  }
   return { x: floatSamples(x, outSize), y: split.y, ids: split.ids };
 }
 
