@@ -172,3 +172,4 @@ export const ipcChannel = {
   call: 'transfer-lab:call',
   event: 'transfer-lab:event',
 } as const;
+export * from './timings';

@@ -7,6 +7,7 @@ import type { RunRole } from './roles';
 import type { ErrorCode } from '@contract/errors';
 import type { GpuAdapterRecord } from '../engine/accel/webgpu';
 import type { PhaseEstimate } from './phase-estimate';
+import type { PhaseTimings } from '@contract/timings';
 
 export type { RunRole } from './roles';
 
@@ -94,23 +95,7 @@ export interface WorkerIdentity {
   startedAt: number | null;
 }
 
-/** Where a phase's time went, in milliseconds (absent: the phase did not get that far or had no such step). */
-export interface PhaseTimings {
-  /** Listing and decoding the data (or opening its cache); 0 when an earlier phase loaded it. */
-  loadMs: number;
-  /** The frozen prefix's one pass over the data, when its features were cached. */
-  featuresMs?: number;
-  /**
-   * How much of featuresMs ran while the data loaded: on a cold image cache the pass starts
-   * as the images decode (training/overlapped-features.ts), so that part is in loadMs too.
-   */
-  featuresDuringLoadMs?: number;
-  trainMs?: number;
-  /** The test-set evaluation. */
-  evaluateMs?: number;
-  /** Threads the feature pass and evaluation ran on. */
-  inferenceThreads?: number;
-}
+export type { PhaseTimings };
 
 export type FromWorker =
   | { type: 'ready'; process?: WorkerIdentity }
