@@ -227,11 +227,12 @@ export interface OverlapPlan {
 export function overlapWhileDecoding(
   plan: (dataset: Dataset) => OverlapPlan | null,
   settings: OverlapSettings,
-): { onBuildingDataset: (building: BuildingDataset) => void; started: () => OverlappedFeatures | undefined } {
+): { onBuildingDataset?: (building: BuildingDataset) => void; started: () => OverlappedFeatures | undefined } {
   let overlapped: OverlappedFeatures | undefined;
+  // Not overlapping (overlap-policy.ts): no hook, so the loader opens no rows while it builds.
+  if (!(settings.overlap ?? overlapFeaturePass())) return { started: () => undefined };
   const onBuildingDataset = (building: BuildingDataset) => {
     try {
-      if (!(settings.overlap ?? overlapFeaturePass())) return;
       const dataset = conformDataset(building.dataset, settings.inputShape);
       const chosen = plan(dataset);
       if (!chosen) return;
