@@ -4,7 +4,6 @@
 // the cache is complete); it provably starts before the last image is written (the last
 // decode waits for the pass's first chunk, so a pass that waited for decoding would hang);
 // a cancel stops both and leaves no cache; a warm cache starts no pass.
-import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -22,7 +21,8 @@ import { overlapWhileDecoding, startOverlappedFeatures, type OverlappedFeatures 
 import { makeTempDir } from '../../fixtures/dataset-files';
 
 const root = path.resolve(__dirname, '../../..');
-const threadFile = path.join(root, 'node_modules', '.cache', 'transfer-lab-tests', 'predict-thread.js');
+// Built into dist/ by the test setup (tests/global-setup.ts), as users run it.
+const threadFile = path.join(root, 'dist', 'main', 'predict-thread.js');
 const temp = makeTempDir('transfer-lab-overlap-');
 const shape: [number, number, number] = [24, 24, 3];
 const IMAGES = 160;
@@ -40,16 +40,6 @@ async function writeJpeg(file: string, i: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  await build({
-    entryPoints: [path.join(root, 'main/engine/accel/data-parallel/predict-thread.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['@tensorflow/*'],
-    outfile: threadFile,
-    logLevel: 'error',
-  });
   await selectBackend('wasm');
   photos = path.join(temp.dir, 'photos');
   images = [];

@@ -1,7 +1,6 @@
 // Running a model over a split on several threads (parallel-predict.ts) gives the outputs of
 // model.predict on this thread, row for row; a cancel stops it between batches.
 import * as tf from '@tensorflow/tfjs';
-import { build } from 'esbuild';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../../../main/engine/accel/backend';
@@ -12,20 +11,11 @@ import { floatSamples, samplesToArray } from '../../../../../main/engine/data/da
 import { bandedSplit, maxDifference } from '../../tiny-data';
 
 const root = path.resolve(__dirname, '../../../../..');
-const threadFile = path.join(root, 'node_modules', '.cache', 'transfer-lab-tests', 'predict-thread.js');
+// Built into dist/ by the test setup (tests/global-setup.ts), as users run it.
+const threadFile = path.join(root, 'dist', 'main', 'predict-thread.js');
 const shape: [number, number, number] = [12, 12, 1];
 
 beforeAll(async () => {
-  await build({
-    entryPoints: [path.join(root, 'main/engine/accel/data-parallel/predict-thread.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['@tensorflow/*'],
-    outfile: threadFile,
-    logLevel: 'error',
-  });
   await selectBackend('wasm');
 }, 60_000);
 
