@@ -11,7 +11,7 @@ import { appRoot } from '../../../paths';
 import { gatherRows, type Samples } from '../../data/datasets/samples';
 import { CancelledError } from '../../data/datasets/image-cache';
 import type { PredictBatch, PredictInit, PredictReply } from './predict-protocol';
-import { inferenceForward } from '../folded-inference';
+import { inferenceForward, type InferenceForward } from '../folded-inference';
 
 /** Batches queued per worker thread: one computing, one waiting, so a thread never idles. */
 const PREFETCH = 2;
@@ -94,6 +94,10 @@ export async function createPredictPool(model: tf.LayersModel, inputShape: numbe
   const outSize = outShape.reduce((a, b) => a * (b ?? 1), 1);
   let workers: Worker[] = [];
   let note: string | undefined;
+  // This thread's forward, with batch normalisation folded into the convolutions
+  // (folded-inference.ts): made on first use from the weights as they are now, as the
+  // threads' copies are, and kept until close().
+  let inference: InferenceForward | undefined;
   const wanted = Math.max(1, Math.floor(options.threads)) - 1;
   if (wanted > 0 && (options.backend === 'wasm' || options.backend === 'cpu')) {
     try {
@@ -168,19 +172,14 @@ export async function createPredictPool(model: tf.LayersModel, inputShape: numbe
         const job = take();
         if (!job) return;
         const x = gatherRows(samples, null, job.start, job.start + job.n, buffer);
-        const y = tf.tidy(() => inference!.forward(tf.tensor(x, [job.n, ...inputShape])));
+        const forward = (inference ??= inferenceForward(model));
+        const y = tf.tidy(() => forward.forward(tf.tensor(x, [job.n, ...inputShape])));
         finish(job, (await y.data()) as Float32Array);
         y.dispose();
       }
     };
     const here = progress.useThisThread !== false || workers.length === 0;
-    // Batch normalisation folded into the convolutions (folded-inference.ts), made once per run.
-    const inference = here ? inferenceForward(model) : undefined;
-    try {
-      await Promise.all([...workers.map(drive), ...(here ? [local()] : [])]);
-    } finally {
-      inference?.dispose();
-    }
+    await Promise.all([...workers.map(drive), ...(here ? [local()] : [])]);
     if (cancelled && done < count) throw new CancelledError('cancelled while running the model over the data');
     return out;
   };
@@ -192,6 +191,8 @@ export async function createPredictPool(model: tf.LayersModel, inputShape: numbe
     close: async () => {
       await Promise.all(workers.map((w) => w.terminate()));
       workers = [];
+      inference?.dispose();
+      inference = undefined;
     },
   };
 }
